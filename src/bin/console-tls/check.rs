@@ -1,0 +1,96 @@
+//! `console-tls check`: a readable (or JSON) report of the configuration.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use console_tls::report::{self, Report};
+
+use crate::EnvArgs;
+
+pub fn run(env: &EnvArgs, json: bool) -> ExitCode {
+    let report = report::check(&env.settings(), &env.options());
+    if json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("console-tls: cannot encode the report: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        print!("{}", render(&report));
+    }
+    if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// The report for people: one section per listener, then problems and warnings.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for listener in &report.listeners {
+        let state = match (listener.enabled, listener.ok) {
+            (false, _) => "TLS disabled",
+            (true, true) => "TLS enabled, OK",
+            (true, false) => "TLS enabled, FAILED",
+        };
+        let _ = writeln!(out, "{} listener: {state}", listener.name);
+        for (i, cert) in listener.certificates.iter().enumerate() {
+            let role = if i == 0 { "leaf" } else { "chain" };
+            let days = (cert.not_after_unix - report.checked_at).div_euclid(86_400);
+            let _ = writeln!(out, "  [{}] {role}: {}", i + 1, cert.subject);
+            let _ = writeln!(out, "      issuer:   {}", cert.issuer);
+            if !cert.subject_alt_names.is_empty() {
+                let _ = writeln!(out, "      names:    {}", cert.subject_alt_names.join(", "));
+            }
+            let _ = writeln!(
+                out,
+                "      valid:    {} to {} ({days} days left)",
+                cert.not_before, cert.not_after
+            );
+            let _ = writeln!(
+                out,
+                "      key:      {}{}",
+                cert.public_key,
+                if cert.is_ca { ", CA" } else { "" }
+            );
+            let _ = writeln!(out, "      sha256:   {}", cert.fingerprint256);
+        }
+        if let Some(key_type) = &listener.key_type {
+            let format = listener.key_format.as_deref().unwrap_or("?");
+            let _ = write!(out, "  private key: {key_type} ({format}");
+            if let Some(encryption) = &listener.key_encryption {
+                let _ = write!(out, "; {encryption}");
+            }
+            let _ = writeln!(out, ")");
+        }
+    }
+    if !report.problems.is_empty() {
+        let _ = writeln!(out, "\nproblems:");
+        for problem in &report.problems {
+            let _ = writeln!(out, "  {} {}", problem.code, problem.message);
+        }
+    }
+    if !report.warnings.is_empty() {
+        let _ = writeln!(out, "\nwarnings:");
+        for warning in &report.warnings {
+            let _ = writeln!(out, "  {} {}", warning.code, warning.message);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        if report.is_clean() {
+            format!("OK ({} warnings)", report.warnings.len())
+        } else {
+            format!(
+                "{} problem(s), {} warning(s)",
+                report.problems.len(),
+                report.warnings.len()
+            )
+        }
+    );
+    out
+}

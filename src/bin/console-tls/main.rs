@@ -1,0 +1,72 @@
+//! `console-tls`: check a Console's TLS configuration from the command line.
+//!
+//! Exit codes: 0 clean, 1 problems, 2 usage.
+
+mod check;
+mod inspect;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use console_tls::Options;
+
+#[derive(Parser)]
+#[command(
+    name = "console-tls",
+    version,
+    about = "Loads, checks and explains a Console's TLS configuration"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check everything the environment configures and report every problem.
+    Check(CheckArgs),
+    /// Describe a PEM or DER file: certificates, keys, bundles.
+    Inspect(inspect::InspectArgs),
+}
+
+/// Options shared by the commands that read the environment.
+#[derive(Args, Clone, Debug)]
+pub struct EnvArgs {
+    /// Resolve relative paths against this directory instead of the working directory.
+    #[arg(long, value_name = "DIR")]
+    pub base_dir: Option<PathBuf>,
+}
+
+impl EnvArgs {
+    /// The contract's variables from the process environment.
+    pub fn settings(&self) -> console_tls::Settings {
+        let settings = console_tls::Settings::from_env();
+        match &self.base_dir {
+            Some(dir) => settings.with_base_dir(dir),
+            None => settings,
+        }
+    }
+
+    /// Loader options.
+    pub fn options(&self) -> Options {
+        Options::default()
+    }
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    env: EnvArgs,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check::run(&args.env, args.json),
+        Command::Inspect(args) => inspect::run(&args),
+    }
+}

@@ -1,0 +1,473 @@
+//! The error model: a stable [`ErrorCode`] for programs, a structured
+//! [`ErrorKind`] for Rust callers, and a one-line message for people.
+//!
+//! Messages say what is wrong, where (variable, file, PEM block and line) and
+//! how to fix it. They are built only from names, paths, algorithm names and
+//! public certificate facts: never from a passphrase, a key or an inline value.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The stable, documented error codes (`ERR_*`) shared by every surface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// A variable or argument has a value that cannot mean anything.
+    ConfigInvalid,
+    /// TLS is enabled but a required variable is unset or empty.
+    ConfigMissing,
+    /// The file does not exist (or a symlink points nowhere).
+    FileNotFound,
+    /// The file exists but cannot be read as a regular file.
+    FileUnreadable,
+    /// The file is larger than the configured limit.
+    FileTooLarge,
+    /// No usable PEM block, or a block that is not valid PEM/base64/DER.
+    PemInvalid,
+    /// A `CERTIFICATE` block that is not an X.509 certificate.
+    CertInvalid,
+    /// A key of a type or encryption scheme that is not supported.
+    KeyUnsupported,
+    /// The key is encrypted and no passphrase was given.
+    KeyEncrypted,
+    /// The passphrase does not decrypt the key.
+    PassphraseWrong,
+    /// The key does not belong to the leaf certificate.
+    KeyMismatch,
+    /// The key belongs to a certificate of the chain other than the first.
+    ChainOrder,
+    /// The chain does not lead to a trusted certificate.
+    CertUntrusted,
+    /// The certificate is not valid for the requested host name or address.
+    CertHostnameMismatch,
+    /// The certificate's validity period has ended.
+    CertExpired,
+    /// The certificate's validity period has not started.
+    CertNotYetValid,
+    /// An Identity URL is `http://` while TLS is required.
+    UrlNotHttps,
+}
+
+impl ErrorCode {
+    /// Every code, in the order of the C `ctls_status` enum.
+    pub const ALL: [ErrorCode; 17] = [
+        ErrorCode::ConfigInvalid,
+        ErrorCode::ConfigMissing,
+        ErrorCode::FileNotFound,
+        ErrorCode::FileUnreadable,
+        ErrorCode::FileTooLarge,
+        ErrorCode::PemInvalid,
+        ErrorCode::CertInvalid,
+        ErrorCode::KeyUnsupported,
+        ErrorCode::KeyEncrypted,
+        ErrorCode::PassphraseWrong,
+        ErrorCode::KeyMismatch,
+        ErrorCode::ChainOrder,
+        ErrorCode::CertUntrusted,
+        ErrorCode::CertHostnameMismatch,
+        ErrorCode::CertExpired,
+        ErrorCode::CertNotYetValid,
+        ErrorCode::UrlNotHttps,
+    ];
+
+    /// The code as every surface spells it, e.g. `"ERR_KEY_MISMATCH"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::ConfigInvalid => "ERR_CONFIG_INVALID",
+            ErrorCode::ConfigMissing => "ERR_CONFIG_MISSING",
+            ErrorCode::FileNotFound => "ERR_FILE_NOT_FOUND",
+            ErrorCode::FileUnreadable => "ERR_FILE_UNREADABLE",
+            ErrorCode::FileTooLarge => "ERR_FILE_TOO_LARGE",
+            ErrorCode::PemInvalid => "ERR_PEM_INVALID",
+            ErrorCode::CertInvalid => "ERR_CERT_INVALID",
+            ErrorCode::KeyUnsupported => "ERR_KEY_UNSUPPORTED",
+            ErrorCode::KeyEncrypted => "ERR_KEY_ENCRYPTED",
+            ErrorCode::PassphraseWrong => "ERR_PASSPHRASE_WRONG",
+            ErrorCode::KeyMismatch => "ERR_KEY_MISMATCH",
+            ErrorCode::ChainOrder => "ERR_CHAIN_ORDER",
+            ErrorCode::CertUntrusted => "ERR_CERT_UNTRUSTED",
+            ErrorCode::CertHostnameMismatch => "ERR_CERT_HOSTNAME_MISMATCH",
+            ErrorCode::CertExpired => "ERR_CERT_EXPIRED",
+            ErrorCode::CertNotYetValid => "ERR_CERT_NOT_YET_VALID",
+            ErrorCode::UrlNotHttps => "ERR_URL_NOT_HTTPS",
+        }
+    }
+
+    /// Parses the `ERR_*` spelling back into a code.
+    pub fn from_name(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL
+            .into_iter()
+            .find(|code| code.as_str() == name)
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What went wrong, with the facts a program may want to act on.
+///
+/// Each kind maps to exactly one [`ErrorCode`] (see [`ErrorKind::code`]).
+// Each variant's doc describes its fields; documenting every field again adds nothing.
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A boolean variable holds something other than true/false/1/0/yes/no/on/off.
+    InvalidBoolean { value: String },
+    /// A location uses a scheme other than `file:`.
+    UnsupportedScheme { scheme: String },
+    /// A location or setting is malformed for another reason.
+    InvalidValue { reason: String },
+    /// An Identity URL is not an absolute `http`/`https` URL with a host.
+    InvalidUrl { reason: String },
+    /// A required variable is unset or empty.
+    Missing,
+    /// The file does not exist.
+    FileNotFound,
+    /// The path names something other than a regular file.
+    NotARegularFile { found: &'static str },
+    /// The file could not be opened or read.
+    FileUnreadable { reason: String },
+    /// The file exceeds the size limit.
+    FileTooLarge { size: u64, limit: u64 },
+    /// The input holds no `CERTIFICATE` block (the labels it does hold are listed).
+    NoCertificate { found: Vec<String> },
+    /// The input holds no private key block (the labels it does hold are listed).
+    NoPrivateKey { found: Vec<String> },
+    /// A PEM block is malformed (no end line, bad base64, …).
+    MalformedPem { reason: String },
+    /// A key block decodes but its DER is not the structure its label promises.
+    MalformedKey {
+        format: &'static str,
+        reason: String,
+    },
+    /// A `CERTIFICATE` block is not an X.509 certificate.
+    InvalidCertificate { reason: String },
+    /// A key of an unsupported type or encryption; `hint` says how to convert it.
+    UnsupportedKey { found: String, hint: String },
+    /// The key is encrypted and no passphrase was given.
+    KeyEncrypted { scheme: String },
+    /// The passphrase does not decrypt the key.
+    PassphraseWrong { scheme: String },
+    /// The key does not belong to the leaf certificate.
+    KeyMismatch {
+        key: String,
+        certificate: String,
+        certificate_source: String,
+    },
+    /// The key belongs to certificate `position` (1-based) of the chain, not the first.
+    ChainOrder { position: usize },
+    /// The chain does not lead to a trusted certificate.
+    Untrusted { reason: String },
+    /// The certificate does not name the requested host.
+    HostnameMismatch { name: String, names: Vec<String> },
+    /// The certificate expired.
+    Expired { not_after: String },
+    /// The certificate is not yet valid.
+    NotYetValid { not_before: String },
+    /// An Identity URL is plain `http://` while TLS is required.
+    UrlNotHttps { url: String },
+}
+
+impl ErrorKind {
+    /// The stable code of this kind.
+    pub fn code(&self) -> ErrorCode {
+        use ErrorKind::*;
+        match self {
+            InvalidBoolean { .. } | UnsupportedScheme { .. } | InvalidValue { .. } => {
+                ErrorCode::ConfigInvalid
+            }
+            InvalidUrl { .. } => ErrorCode::ConfigInvalid,
+            Missing => ErrorCode::ConfigMissing,
+            FileNotFound => ErrorCode::FileNotFound,
+            NotARegularFile { .. } | FileUnreadable { .. } => ErrorCode::FileUnreadable,
+            FileTooLarge { .. } => ErrorCode::FileTooLarge,
+            NoCertificate { .. } | NoPrivateKey { .. } | MalformedPem { .. } => {
+                ErrorCode::PemInvalid
+            }
+            MalformedKey { .. } => ErrorCode::PemInvalid,
+            InvalidCertificate { .. } => ErrorCode::CertInvalid,
+            UnsupportedKey { .. } => ErrorCode::KeyUnsupported,
+            KeyEncrypted { .. } => ErrorCode::KeyEncrypted,
+            PassphraseWrong { .. } => ErrorCode::PassphraseWrong,
+            KeyMismatch { .. } => ErrorCode::KeyMismatch,
+            ChainOrder { .. } => ErrorCode::ChainOrder,
+            Untrusted { .. } => ErrorCode::CertUntrusted,
+            HostnameMismatch { .. } => ErrorCode::CertHostnameMismatch,
+            Expired { .. } => ErrorCode::CertExpired,
+            NotYetValid { .. } => ErrorCode::CertNotYetValid,
+            UrlNotHttps { .. } => ErrorCode::UrlNotHttps,
+        }
+    }
+}
+
+/// A console-tls error: a kind plus where it happened.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    env_var: Option<String>,
+    source: Option<Source>,
+    block: Option<usize>,
+    line: Option<usize>,
+}
+
+/// Where the bytes in question came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A file, by the path the caller gave (after `file:` was removed).
+    File(PathBuf),
+    /// A value that held the PEM text itself. Its content is never shown.
+    Inline,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::File(path) => write!(f, "{}", path.display()),
+            Source::Inline => f.write_str("the inline PEM value"),
+        }
+    }
+}
+
+impl Error {
+    /// An error of `kind` with no context yet.
+    pub fn new(kind: ErrorKind) -> Error {
+        Error {
+            kind,
+            env_var: None,
+            source: None,
+            block: None,
+            line: None,
+        }
+    }
+
+    /// Names the variable (or API argument) the error is about, unless one is set.
+    pub fn with_env_var(mut self, name: impl Into<String>) -> Error {
+        if self.env_var.is_none() {
+            self.env_var = Some(name.into());
+        }
+        self
+    }
+
+    /// Names where the bytes came from, unless already set.
+    pub fn with_source(mut self, source: Source) -> Error {
+        if self.source.is_none() {
+            self.source = Some(source);
+        }
+        self
+    }
+
+    /// Names the 1-based PEM block (and its first line, when known).
+    pub fn with_block(mut self, block: usize, line: Option<usize>) -> Error {
+        self.block = Some(block);
+        self.line = line.or(self.line);
+        self
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.kind.code()
+    }
+
+    /// The structured kind.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The variable (or argument) name, when known.
+    pub fn env_var(&self) -> Option<&str> {
+        self.env_var.as_deref()
+    }
+
+    /// Where the bytes came from, when known.
+    pub fn source_of_input(&self) -> Option<&Source> {
+        self.source.as_ref()
+    }
+
+    /// The file path, when the input was a file.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.source {
+            Some(Source::File(path)) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The 1-based PEM block index, when the error is about one block.
+    pub fn block(&self) -> Option<usize> {
+        self.block
+    }
+
+    /// The 1-based line where that block starts, when known.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+
+    /// The one-line message (the same text as `Display`).
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    fn place(&self) -> String {
+        let source = match &self.source {
+            Some(source) => source.to_string(),
+            None => "the input".to_owned(),
+        };
+        match (self.block, self.line) {
+            (Some(block), Some(line)) => format!("block {block} (line {line}) of {source}"),
+            (Some(block), None) => format!("block {block} of {source}"),
+            _ => source,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ErrorKind::*;
+        if let Some(var) = &self.env_var {
+            write!(f, "{var}: ")?;
+        }
+        let place = self.place();
+        match &self.kind {
+            InvalidBoolean { value } => write!(
+                f,
+                "{value:?} is not a boolean; use true or false (also 1/0, yes/no, on/off)"
+            ),
+            UnsupportedScheme { scheme } => write!(
+                f,
+                "the scheme \"{scheme}:\" is not supported; use file:/absolute/path, a plain path, or the PEM text itself"
+            ),
+            InvalidValue { reason } => write!(f, "{reason}"),
+            InvalidUrl { reason } => write!(
+                f,
+                "{reason}; give an absolute http:// or https:// URL with a host, e.g. https://identity.example.com"
+            ),
+            Missing => f.write_str(
+                "TLS is enabled but this variable is unset or empty; set it to the file (file:/path/to/file.pem)",
+            ),
+            FileNotFound => write!(
+                f,
+                "{place} does not exist; check the path and that the file is mounted into the container"
+            ),
+            NotARegularFile { found } => write!(
+                f,
+                "{place} is a {found}, not a regular file; point the variable at the PEM file itself"
+            ),
+            FileUnreadable { reason } => write!(
+                f,
+                "{place} cannot be read ({reason}); check its permissions for the user running the service"
+            ),
+            FileTooLarge { size, limit } => write!(
+                f,
+                "{place} is {size} bytes, more than the {limit}-byte limit; is this the right file?"
+            ),
+            NoCertificate { found } => {
+                write!(f, "{place} holds no CERTIFICATE block")?;
+                if !found.is_empty() {
+                    write!(f, " (found: {})", found.join(", "))?;
+                }
+                f.write_str("; give the PEM certificate chain, leaf first")
+            }
+            NoPrivateKey { found } => {
+                write!(f, "{place} holds no private key block")?;
+                if !found.is_empty() {
+                    write!(f, " (found: {})", found.join(", "))?;
+                }
+                f.write_str("; give the PEM private key (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)")
+            }
+            MalformedPem { reason } => write!(
+                f,
+                "{place} is not valid PEM: {reason}; re-export the file (e.g. openssl x509 -in old.pem -out new.pem)"
+            ),
+            MalformedKey { format, reason } => write!(
+                f,
+                "{place} is not a valid {format} key: {reason}; re-export it with openssl pkey -in old.pem -out new.pem"
+            ),
+            InvalidCertificate { reason } => write!(
+                f,
+                "{place} is not a valid X.509 certificate: {reason}"
+            ),
+            UnsupportedKey { found, hint } => {
+                write!(f, "{place} holds {found}, which is not supported; {hint}")
+            }
+            KeyEncrypted { scheme } => {
+                let var = self
+                    .env_var
+                    .as_deref()
+                    .and_then(|v| v.strip_suffix("_CERTIFICATE_PRIVATE_KEY"))
+                    .map(|prefix| format!("{prefix}_PASSPHRASE"))
+                    .unwrap_or_else(|| "the passphrase".to_owned());
+                write!(
+                    f,
+                    "the key in {place} is encrypted ({scheme}) and no passphrase was given; set {var}"
+                )
+            }
+            PassphraseWrong { scheme } => write!(
+                f,
+                "the passphrase does not decrypt the key in {place} ({scheme}); check the passphrase for this key"
+            ),
+            KeyMismatch {
+                key,
+                certificate,
+                certificate_source,
+            } => write!(
+                f,
+                "the key in {place} ({key}) does not belong to the certificate in {certificate_source} ({certificate}); use the key the certificate was issued for"
+            ),
+            ChainOrder { position } => write!(
+                f,
+                "the key belongs to certificate {position} of the chain in {place}, not the first; put that certificate first (leaf first, then its issuers)"
+            ),
+            Untrusted { reason } => write!(
+                f,
+                "the certificate chain is not trusted: {reason}; add the issuing CA (or the self-signed certificate) to NODE_EXTRA_CA_CERTS"
+            ),
+            HostnameMismatch { name, names } => {
+                write!(f, "the certificate is not valid for {name}")?;
+                if names.is_empty() {
+                    f.write_str(" (it names no host)")
+                } else {
+                    write!(f, " (it names {})", names.join(", "))
+                }
+            }
+            Expired { not_after } => write!(
+                f,
+                "the certificate expired on {not_after}; renew it"
+            ),
+            NotYetValid { not_before } => write!(
+                f,
+                "the certificate is not valid before {not_before}; check the clock or the certificate's dates"
+            ),
+            UrlNotHttps { url } => write!(
+                f,
+                "{url} is not https:// and TLS to Identity is required; use an https:// URL"
+            ),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("code", &self.code())
+            .field("env_var", &self.env_var)
+            .field("source", &self.source)
+            .field("block", &self.block)
+            .field("line", &self.line)
+            .field("message", &self.to_string())
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Error {
+        Error::new(kind)
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

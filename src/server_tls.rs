@@ -1,0 +1,206 @@
+//! A listener's TLS identity: the certificate chain, the private key that
+//! belongs to its leaf, what an operator should know about both, and a
+//! ready `rustls::ServerConfig`.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+use rustls::ServerConfig;
+use zeroize::Zeroizing;
+
+use crate::certificate::{self, Certificate};
+use crate::error::{Error, ErrorKind, Result, Source};
+use crate::key::{self, KeyType, PrivateKey};
+use crate::options::Options;
+use crate::provider;
+use crate::settings::ListenerSettings;
+use crate::warning::Warning;
+
+/// A loaded, checked listener identity.
+#[derive(Clone)]
+pub struct ServerTls {
+    chain: Vec<Certificate>,
+    key: PrivateKey,
+    warnings: Vec<Warning>,
+    certified_key: Arc<CertifiedKey>,
+    config: Arc<OnceLock<Arc<ServerConfig>>>,
+}
+
+impl fmt::Debug for ServerTls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerTls")
+            .field(
+                "chain",
+                &self
+                    .chain
+                    .iter()
+                    .map(|c| &c.info().subject)
+                    .collect::<Vec<_>>(),
+            )
+            .field("key", &self.key)
+            .field("warnings", &self.warnings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerTls {
+    /// Loads and checks the identity `settings` describe.
+    ///
+    /// Errors name the variable (or argument) and the file; warnings
+    /// (expiry, chain links, missing subjectAltName, an unused passphrase)
+    /// are kept in [`ServerTls::warnings`].
+    pub fn load(settings: &ListenerSettings, options: &Options) -> Result<ServerTls> {
+        let names = settings.names;
+        let cert_source = settings.certificate.source();
+        let key_source = settings.private_key.source();
+        let in_cert = |e: Error| {
+            e.with_env_var(names.certificate)
+                .with_source(cert_source.clone())
+        };
+        let in_key = |e: Error| {
+            e.with_env_var(names.private_key)
+                .with_source(key_source.clone())
+        };
+
+        let cert_bytes = settings
+            .certificate
+            .read(options.max_file_size)
+            .map_err(in_cert)?;
+        let chain = certificate::parse_chain(&cert_bytes).map_err(in_cert)?;
+        let key_bytes = if settings.private_key == settings.certificate {
+            cert_bytes
+        } else {
+            settings
+                .private_key
+                .read(options.max_file_size)
+                .map_err(in_key)?
+        };
+        let passphrase = settings.passphrase.as_ref().map(|p| p.as_bytes());
+        let (key, key_warnings) = key::load_private_key(&key_bytes, passphrase).map_err(in_key)?;
+
+        check_key_belongs(&chain, &key, &cert_source).map_err(|kind| {
+            let error = Error::new(kind).with_env_var(names.private_key);
+            match error.kind() {
+                // The chain is what must be reordered: blame the certificate.
+                ErrorKind::ChainOrder { .. } => error.with_source(cert_source.clone()),
+                _ => error.with_source(key_source.clone()),
+            }
+        })?;
+
+        let mut warnings: Vec<Warning> = key_warnings
+            .into_iter()
+            .map(|w| w.with_env_var(names.passphrase))
+            .collect();
+        warnings.extend(
+            certificate::chain_warnings(&chain, options.now())
+                .into_iter()
+                .map(|w| w.with_env_var(names.certificate)),
+        );
+        let certified_key = Arc::new(CertifiedKey::new(
+            chain.iter().map(|c| c.der().clone()).collect(),
+            key.signing_key(),
+        ));
+        Ok(ServerTls {
+            chain,
+            key,
+            warnings,
+            certified_key,
+            config: Arc::new(OnceLock::new()),
+        })
+    }
+
+    /// The chain, leaf first.
+    pub fn chain(&self) -> &[Certificate] {
+        &self.chain
+    }
+
+    /// The leaf certificate.
+    pub fn leaf(&self) -> &Certificate {
+        &self.chain[0]
+    }
+
+    /// The private key (unencrypted PKCS#8, wiped on drop).
+    pub fn key(&self) -> &PrivateKey {
+        &self.key
+    }
+
+    /// Algorithm and size of the key.
+    pub fn key_type(&self) -> KeyType {
+        self.key.key_type()
+    }
+
+    /// Warnings found while loading.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// The chain as concatenated PEM, leaf first (Node's `cert` option).
+    pub fn chain_pem(&self) -> String {
+        self.chain.iter().map(Certificate::pem).collect()
+    }
+
+    /// The key as an unencrypted PKCS#8 PEM block (Node's `key` option).
+    pub fn key_pem(&self) -> Zeroizing<String> {
+        self.key.pkcs8_pem()
+    }
+
+    /// The chain and signing key as rustls serves them.
+    pub fn certified_key(&self) -> Arc<CertifiedKey> {
+        self.certified_key.clone()
+    }
+
+    /// A `ServerConfig` for TLS 1.2 and 1.3 with the aws-lc-rs provider and
+    /// no client authentication, built on first use and shared after.
+    pub fn server_config(&self) -> Arc<ServerConfig> {
+        self.config
+            .get_or_init(|| {
+                let resolver = Arc::new(FixedIdentity(self.certified_key.clone()));
+                let config = ServerConfig::builder_with_provider(provider::get())
+                    .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+                    // The provider is aws-lc-rs's default, which supports both versions.
+                    .expect("the aws-lc-rs provider supports TLS 1.2 and 1.3")
+                    .with_no_client_auth()
+                    .with_cert_resolver(resolver);
+                Arc::new(config)
+            })
+            .clone()
+    }
+}
+
+/// Serves one identity to every client.
+#[derive(Debug)]
+struct FixedIdentity(Arc<CertifiedKey>);
+
+impl ResolvesServerCert for FixedIdentity {
+    fn resolve(&self, _: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        Some(self.0.clone())
+    }
+}
+
+/// The key must be the leaf's; if another certificate of the chain is the
+/// key's, the chain is out of order.
+fn check_key_belongs(
+    chain: &[Certificate],
+    key: &PrivateKey,
+    cert_source: &Source,
+) -> std::result::Result<(), ErrorKind> {
+    let Some(public) = key.public_key() else {
+        return Ok(());
+    };
+    let leaf = &chain[0];
+    if leaf.spki() == public.as_ref() {
+        return Ok(());
+    }
+    if let Some(position) = chain.iter().position(|c| c.spki() == public.as_ref()) {
+        return Err(ErrorKind::ChainOrder {
+            position: position + 1,
+        });
+    }
+    Err(ErrorKind::KeyMismatch {
+        key: key.key_type().to_string(),
+        certificate: leaf.info().public_key.clone(),
+        certificate_source: cert_source.to_string(),
+    })
+}

@@ -1,0 +1,92 @@
+//! Warnings: things an operator should hear about that do not stop loading.
+
+use std::fmt;
+
+/// What a warning is about. Stable names (`WARN_*`) for programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WarningCode {
+    /// A certificate's validity period has ended.
+    CertExpired,
+    /// A certificate's validity period has not started.
+    CertNotYetValid,
+    /// A certificate expires within 30 days.
+    CertExpiringSoon,
+    /// A chain link is not issued by the next certificate.
+    ChainBroken,
+    /// The leaf has no subjectAltName (clients ignore the CN).
+    NoSubjectAltName,
+    /// A passphrase was given but the key is not encrypted.
+    PassphraseUnused,
+    /// An Identity URL is plain `http://`.
+    IdentityNotEncrypted,
+    /// A problem with the extra CA bundle, kept as a warning in lenient mode.
+    TrustProblem,
+    /// The same certificate appears twice in the extra CA bundle.
+    DuplicateCertificate,
+    /// A value uses a form that Node itself would not read the same way.
+    NodeIncompatible,
+}
+
+impl WarningCode {
+    /// The code as every surface spells it, e.g. `"WARN_CERT_EXPIRING_SOON"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::CertExpired => "WARN_CERT_EXPIRED",
+            WarningCode::CertNotYetValid => "WARN_CERT_NOT_YET_VALID",
+            WarningCode::CertExpiringSoon => "WARN_CERT_EXPIRING_SOON",
+            WarningCode::ChainBroken => "WARN_CHAIN_BROKEN",
+            WarningCode::NoSubjectAltName => "WARN_NO_SUBJECT_ALT_NAME",
+            WarningCode::PassphraseUnused => "WARN_PASSPHRASE_UNUSED",
+            WarningCode::IdentityNotEncrypted => "WARN_IDENTITY_NOT_ENCRYPTED",
+            WarningCode::TrustProblem => "WARN_TRUST_PROBLEM",
+            WarningCode::DuplicateCertificate => "WARN_DUPLICATE_CERTIFICATE",
+            WarningCode::NodeIncompatible => "WARN_NODE_INCOMPATIBLE",
+        }
+    }
+}
+
+impl fmt::Display for WarningCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One warning: a code, the variable it concerns, and a one-line message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// What kind of warning.
+    pub code: WarningCode,
+    /// The variable (or argument) it concerns, when known.
+    pub env_var: Option<String>,
+    /// The message, already prefixed with nothing: [`Warning`]'s `Display` adds the variable.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning with no variable yet.
+    pub fn new(code: WarningCode, message: impl Into<String>) -> Warning {
+        Warning {
+            code,
+            env_var: None,
+            message: message.into(),
+        }
+    }
+
+    /// Names the variable, unless one is set.
+    pub fn with_env_var(mut self, name: &str) -> Warning {
+        if self.env_var.is_none() {
+            self.env_var = Some(name.to_owned());
+        }
+        self
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.env_var {
+            Some(var) => write!(f, "{var}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
