@@ -205,8 +205,13 @@ impl ErrorKind {
 }
 
 /// A console-tls error: a kind plus where it happened.
+///
+/// Boxed so that `Result<T, Error>` stays one pointer wide on the happy path.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<Context>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Context {
     kind: ErrorKind,
     env_var: Option<String>,
     source: Option<Source>,
@@ -235,61 +240,61 @@ impl fmt::Display for Source {
 impl Error {
     /// An error of `kind` with no context yet.
     pub fn new(kind: ErrorKind) -> Error {
-        Error {
+        Error(Box::new(Context {
             kind,
             env_var: None,
             source: None,
             block: None,
             line: None,
-        }
+        }))
     }
 
     /// Names the variable (or API argument) the error is about, unless one is set.
     pub fn with_env_var(mut self, name: impl Into<String>) -> Error {
-        if self.env_var.is_none() {
-            self.env_var = Some(name.into());
+        if self.0.env_var.is_none() {
+            self.0.env_var = Some(name.into());
         }
         self
     }
 
     /// Names where the bytes came from, unless already set.
     pub fn with_source(mut self, source: Source) -> Error {
-        if self.source.is_none() {
-            self.source = Some(source);
+        if self.0.source.is_none() {
+            self.0.source = Some(source);
         }
         self
     }
 
     /// Names the 1-based PEM block (and its first line, when known).
     pub fn with_block(mut self, block: usize, line: Option<usize>) -> Error {
-        self.block = Some(block);
-        self.line = line.or(self.line);
+        self.0.block = Some(block);
+        self.0.line = line.or(self.0.line);
         self
     }
 
     /// The stable code.
     pub fn code(&self) -> ErrorCode {
-        self.kind.code()
+        self.0.kind.code()
     }
 
     /// The structured kind.
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// The variable (or argument) name, when known.
     pub fn env_var(&self) -> Option<&str> {
-        self.env_var.as_deref()
+        self.0.env_var.as_deref()
     }
 
     /// Where the bytes came from, when known.
     pub fn source_of_input(&self) -> Option<&Source> {
-        self.source.as_ref()
+        self.0.source.as_ref()
     }
 
     /// The file path, when the input was a file.
     pub fn path(&self) -> Option<&Path> {
-        match &self.source {
+        match &self.0.source {
             Some(Source::File(path)) => Some(path),
             _ => None,
         }
@@ -297,12 +302,12 @@ impl Error {
 
     /// The 1-based PEM block index, when the error is about one block.
     pub fn block(&self) -> Option<usize> {
-        self.block
+        self.0.block
     }
 
     /// The 1-based line where that block starts, when known.
     pub fn line(&self) -> Option<usize> {
-        self.line
+        self.0.line
     }
 
     /// The one-line message (the same text as `Display`).
@@ -311,11 +316,11 @@ impl Error {
     }
 
     fn place(&self) -> String {
-        let source = match &self.source {
+        let source = match &self.0.source {
             Some(source) => source.to_string(),
             None => "the input".to_owned(),
         };
-        match (self.block, self.line) {
+        match (self.0.block, self.0.line) {
             (Some(block), Some(line)) => format!("block {block} (line {line}) of {source}"),
             (Some(block), None) => format!("block {block} of {source}"),
             _ => source,
@@ -326,11 +331,11 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use ErrorKind::*;
-        if let Some(var) = &self.env_var {
+        if let Some(var) = &self.0.env_var {
             write!(f, "{var}: ")?;
         }
         let place = self.place();
-        match &self.kind {
+        match &self.0.kind {
             InvalidBoolean { value } => write!(
                 f,
                 "{value:?} is not a boolean; use true or false (also 1/0, yes/no, on/off)"
@@ -394,8 +399,7 @@ impl fmt::Display for Error {
             }
             KeyEncrypted { scheme } => {
                 let var = self
-                    .env_var
-                    .as_deref()
+                    .env_var()
                     .and_then(|v| v.strip_suffix("_CERTIFICATE_PRIVATE_KEY"))
                     .map(|prefix| format!("{prefix}_PASSPHRASE"))
                     .unwrap_or_else(|| "the passphrase".to_owned());
@@ -452,10 +456,10 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
             .field("code", &self.code())
-            .field("env_var", &self.env_var)
-            .field("source", &self.source)
-            .field("block", &self.block)
-            .field("line", &self.line)
+            .field("env_var", &self.0.env_var)
+            .field("source", &self.0.source)
+            .field("block", &self.0.block)
+            .field("line", &self.0.line)
             .field("message", &self.to_string())
             .finish()
     }

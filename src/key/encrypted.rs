@@ -144,10 +144,10 @@ fn describe_pkcs8(der: &[u8]) -> Result<Encryption> {
         Kdf::Scrypt(scrypt) => {
             let n = 1u64 << scrypt.cost_parameter.ilog2().min(63);
             let memory = 128u64
-                .saturating_mul(u64::from(scrypt.cost_parameter))
+                .saturating_mul(scrypt.cost_parameter)
                 .saturating_mul(u64::from(scrypt.block_size))
                 .saturating_mul(u64::from(scrypt.parallelization));
-            if memory > MAX_SCRYPT_MEMORY || n != u64::from(scrypt.cost_parameter) {
+            if memory > MAX_SCRYPT_MEMORY || n != scrypt.cost_parameter {
                 return Err(unsupported(format!(
                     "a key encrypted with scrypt N={}, r={}, p={} (more than {} MiB of work memory)",
                     scrypt.cost_parameter,
@@ -252,7 +252,8 @@ fn oid_name(oid: ObjectIdentifier) -> String {
     format!("{name}, {oid}")
 }
 
-/// A legacy `DEK-Info` cipher.
+/// A legacy `DEK-Info` cipher (every one is CBC, as OpenSSL names them).
+#[allow(clippy::enum_variant_names)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum LegacyCipher {
     Aes128Cbc,

@@ -1,0 +1,115 @@
+//! The `console-tls` binary: exit codes, the readable report and `--json`.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::fixture;
+
+fn console_tls(args: &[&str], vars: &[(&str, String)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_console-tls"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    command.output().expect("the binary runs")
+}
+
+fn identity(name: &str) -> String {
+    format!("file:{}", fixture("identity", name).display())
+}
+
+#[test]
+fn check_clean_configuration_exits_0_with_a_readable_report() {
+    let out = console_tls(
+        &["check"],
+        &[
+            ("SERVER_SSL_ENABLED", "true".into()),
+            ("SERVER_SSL_CERTIFICATE", identity("rsa-chain.pem")),
+            (
+                "SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
+                identity("rsa-pkcs1.pem"),
+            ),
+        ],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("server listener: TLS enabled, OK"), "{text}");
+    assert!(text.contains("[1] leaf: CN=rsa.test"), "{text}");
+    assert!(
+        text.contains("[2] chain: CN=Fixture Intermediate CA"),
+        "{text}"
+    );
+    assert!(text.contains("names:    DNS:rsa.test"), "{text}");
+    assert!(
+        text.contains("private key: RSA 2048-bit (PKCS#1)"),
+        "{text}"
+    );
+    assert!(text.contains("management listener: TLS disabled"), "{text}");
+}
+
+#[test]
+fn check_reports_every_problem_and_exits_1() {
+    let vars = [
+        ("SERVER_SSL_ENABLED", "true".into()),
+        ("SERVER_SSL_CERTIFICATE", identity("rsa-chain.pem")),
+        (
+            "SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
+            identity("p256-pkcs8.pem"),
+        ),
+        ("MANAGEMENT_SERVER_SSL_ENABLED", "sure".into()),
+    ];
+    let out = console_tls(&["check"], &vars);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("ERR_KEY_MISMATCH SERVER_SSL_CERTIFICATE_PRIVATE_KEY: the key in"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ERR_CONFIG_INVALID MANAGEMENT_SERVER_SSL_ENABLED"),
+        "{text}"
+    );
+
+    let out = console_tls(&["check", "--json"], &vars);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "{report}");
+    assert_eq!(problems[0]["code"], "ERR_KEY_MISMATCH");
+    assert_eq!(problems[0]["envVar"], "SERVER_SSL_CERTIFICATE_PRIVATE_KEY");
+    assert_eq!(
+        problems[0]["path"],
+        fixture("identity", "p256-pkcs8.pem").display().to_string()
+    );
+    assert_eq!(problems[1]["code"], "ERR_CONFIG_INVALID");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(
+        console_tls(&["check", "--no-such-flag"], &[]).status.code(),
+        Some(2)
+    );
+    assert_eq!(console_tls(&["frobnicate"], &[]).status.code(), Some(2));
+}
+
+#[test]
+fn inspect_describes_each_block() {
+    let combined = fixture("identity", "rsa-combined.pem");
+    let out = console_tls(&["inspect", combined.to_str().unwrap()], &[]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("block 1 (line 1): CERTIFICATE"), "{text}");
+    assert!(text.contains("subject: CN=rsa.test"), "{text}");
+    assert!(text.contains("block 3 (line "), "{text}");
+    assert!(text.contains("RSA 2048-bit key, PKCS#8"), "{text}");
+    let der = fixture("identity", "rsa-cert.der");
+    let out = console_tls(&["inspect", der.to_str().unwrap()], &[]);
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .starts_with("DER certificate"));
+}
