@@ -39,6 +39,7 @@ pub mod location;
 pub mod options;
 pub mod pem;
 pub mod provider;
+pub mod reload;
 pub mod report;
 pub mod server_tls;
 pub mod settings;

@@ -156,17 +156,24 @@ impl ServerTls {
     pub fn server_config(&self) -> Arc<ServerConfig> {
         self.config
             .get_or_init(|| {
-                let resolver = Arc::new(FixedIdentity(self.certified_key.clone()));
-                let config = ServerConfig::builder_with_provider(provider::get())
-                    .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-                    // The provider is aws-lc-rs's default, which supports both versions.
-                    .expect("the aws-lc-rs provider supports TLS 1.2 and 1.3")
-                    .with_no_client_auth()
-                    .with_cert_resolver(resolver);
-                Arc::new(config)
+                Arc::new(server_config_with(Arc::new(FixedIdentity(
+                    self.certified_key.clone(),
+                ))))
             })
             .clone()
     }
+}
+
+/// A `ServerConfig` for TLS 1.2 and 1.3 with the aws-lc-rs provider, no
+/// client authentication, and identities from `resolver` (e.g. a
+/// [`crate::reload::ReloadingCertResolver`]).
+pub fn server_config_with(resolver: Arc<dyn ResolvesServerCert>) -> ServerConfig {
+    ServerConfig::builder_with_provider(provider::get())
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        // aws-lc-rs's default provider supports both versions: this cannot fail.
+        .expect("the aws-lc-rs provider supports TLS 1.2 and 1.3")
+        .with_no_client_auth()
+        .with_cert_resolver(resolver)
 }
 
 /// Serves one identity to every client.

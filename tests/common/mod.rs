@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod pki;
+
 use std::path::PathBuf;
 
 use console_tls::{Config, Error, ErrorCode, Options, ServerTls, Settings};

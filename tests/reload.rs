@@ -1,0 +1,229 @@
+//! Rotation: files replaced the way Kubernetes and people do it, broken
+//! intermediate states, and a live rustls server that follows the last good
+//! identity.
+
+mod common;
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use common::pki::{Leaf, TestCa};
+use console_tls::reload::{ConfigWatcher, Poll, ReloadingCertResolver, WatchThread};
+use console_tls::server_tls::server_config_with;
+use console_tls::{ErrorCode, Listener, Options, Settings};
+
+fn settings(dir: &Path) -> Settings {
+    Settings::from_vars([
+        ("SERVER_SSL_ENABLED", "true".to_owned()),
+        (
+            "SERVER_SSL_CERTIFICATE",
+            format!("file:{}", dir.join("tls.crt").display()),
+        ),
+        (
+            "SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
+            format!("file:{}", dir.join("tls.key").display()),
+        ),
+    ])
+}
+
+fn serial_of(watcher: &ConfigWatcher) -> String {
+    let config = watcher.current().expect("a good configuration");
+    config.server.as_ref().unwrap().leaf().info().serial.clone()
+}
+
+fn hex_serial(serial: u8) -> String {
+    format!("{serial:02X}")
+}
+
+/// Kubernetes' secret volume: `..data` -> timestamped dir, files -> `..data/x`.
+struct SecretVolume {
+    dir: PathBuf,
+    generation: u32,
+}
+
+impl SecretVolume {
+    fn new(dir: &Path, cert: &str, key: &str) -> SecretVolume {
+        let mut volume = SecretVolume {
+            dir: dir.to_owned(),
+            generation: 0,
+        };
+        volume.publish(cert, key);
+        std::os::unix::fs::symlink("..data/tls.crt", dir.join("tls.crt")).unwrap();
+        std::os::unix::fs::symlink("..data/tls.key", dir.join("tls.key")).unwrap();
+        volume
+    }
+
+    /// Writes a new timestamped directory and swaps `..data` with rename(2).
+    fn publish(&mut self, cert: &str, key: &str) {
+        self.generation += 1;
+        let name = format!("..2026_11_28_{:04}", self.generation);
+        let target = self.dir.join(&name);
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("tls.crt"), cert).unwrap();
+        fs::write(target.join("tls.key"), key).unwrap();
+        let tmp = self.dir.join("..data_tmp");
+        std::os::unix::fs::symlink(&name, &tmp).unwrap();
+        fs::rename(&tmp, self.dir.join("..data")).unwrap();
+    }
+}
+
+/// Polls until something other than Unchanged happens (two polls suffice:
+/// one to see the change, one to confirm it held still).
+fn settle(watcher: &mut ConfigWatcher) -> Poll {
+    for _ in 0..3 {
+        match watcher.poll() {
+            Poll::Unchanged => continue,
+            other => return other,
+        }
+    }
+    Poll::Unchanged
+}
+
+#[test]
+fn kubernetes_symlink_swaps_and_broken_states() {
+    let ca = TestCa::new("Rotation CA");
+    let dir = tempfile::tempdir().unwrap();
+    let first = ca.leaf(&["console.test"], 1);
+    let mut volume = SecretVolume::new(dir.path(), &first.chain_pem, &first.key_pem);
+    let (mut watcher, error) = ConfigWatcher::new(settings(dir.path()), Options::default());
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(serial_of(&watcher), hex_serial(1));
+    assert!(matches!(watcher.poll(), Poll::Unchanged));
+
+    let second = ca.leaf(&["console.test"], 2);
+    volume.publish(&second.chain_pem, &second.key_pem);
+    assert!(matches!(settle(&mut watcher), Poll::Reloaded(_)));
+    assert_eq!(serial_of(&watcher), hex_serial(2));
+
+    // Broken states: each is reported, and the last good identity stays.
+    let third = ca.leaf(&["console.test"], 3);
+    let truncated_key = &third.key_pem[..third.key_pem.len() / 2];
+    let broken: [(&str, &str, ErrorCode); 3] = [
+        (&third.chain_pem, truncated_key, ErrorCode::PemInvalid),
+        (&third.chain_pem, &second.key_pem, ErrorCode::KeyMismatch),
+        ("", &third.key_pem, ErrorCode::PemInvalid),
+    ];
+    for (cert, key, code) in broken {
+        volume.publish(cert, key);
+        match settle(&mut watcher) {
+            Poll::Failed(error) => assert_eq!(error.code(), code, "{error}"),
+            other => panic!("expected a failure with {code}, got {other:?}"),
+        }
+        assert_eq!(
+            serial_of(&watcher),
+            hex_serial(2),
+            "the last good identity stays"
+        );
+    }
+    volume.publish(&third.chain_pem, &third.key_pem);
+    assert!(matches!(settle(&mut watcher), Poll::Reloaded(_)));
+    assert_eq!(serial_of(&watcher), hex_serial(3));
+}
+
+#[test]
+fn in_place_overwrite_write_then_rename_and_touch() {
+    let ca = TestCa::new("Rotation CA");
+    let dir = tempfile::tempdir().unwrap();
+    let write = |leaf: &Leaf| {
+        fs::write(dir.path().join("tls.crt"), &leaf.chain_pem).unwrap();
+        fs::write(dir.path().join("tls.key"), &leaf.key_pem).unwrap();
+    };
+    write(&ca.leaf(&["console.test"], 10));
+    let (mut watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
+    assert_eq!(serial_of(&watcher), hex_serial(10));
+
+    write(&ca.leaf(&["console.test"], 11));
+    assert!(matches!(settle(&mut watcher), Poll::Reloaded(_)));
+    assert_eq!(serial_of(&watcher), hex_serial(11));
+
+    // Write-then-rename, the way editors and most tools replace files.
+    let next = ca.leaf(&["console.test"], 12);
+    for (name, content) in [("tls.crt", &next.chain_pem), ("tls.key", &next.key_pem)] {
+        let tmp = dir.path().join(format!(".{name}.tmp"));
+        fs::write(&tmp, content).unwrap();
+        fs::rename(&tmp, dir.path().join(name)).unwrap();
+    }
+    assert!(matches!(settle(&mut watcher), Poll::Reloaded(_)));
+    assert_eq!(serial_of(&watcher), hex_serial(12));
+
+    // Same content rewritten: metadata moves, content does not: no reload.
+    fs::write(dir.path().join("tls.crt"), &next.chain_pem).unwrap();
+    assert!(matches!(settle(&mut watcher), Poll::Unchanged));
+}
+
+fn handshake_serial(port: u16, ca_der: &[u8]) -> Vec<u8> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(ca_der.to_vec().into()).unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(console_tls::provider::get())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = "console.test".try_into().unwrap();
+    let mut client = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+    let mut socket = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut stream = rustls::Stream::new(&mut client, &mut socket);
+    stream.write_all(b"ping").unwrap();
+    let mut reply = [0u8; 4];
+    stream.read_exact(&mut reply).unwrap();
+    let leaf = client.peer_certificates().unwrap()[0].clone();
+    let (_, cert) = x509_parser::parse_x509_certificate(&leaf).unwrap();
+    cert.raw_serial().to_vec()
+}
+
+#[test]
+fn a_live_server_follows_rotation() {
+    let ca = TestCa::new("Rotation CA");
+    let dir = tempfile::tempdir().unwrap();
+    let first = ca.leaf(&["console.test"], 21);
+    let mut volume = SecretVolume::new(dir.path(), &first.chain_pem, &first.key_pem);
+    let (watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
+    let initial = watcher.current().unwrap();
+    let resolver = Arc::new(ReloadingCertResolver::new(
+        initial.server.as_ref().unwrap().certified_key(),
+    ));
+    let server_config = Arc::new(server_config_with(resolver.clone()));
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accept = std::thread::spawn(move || {
+        for socket in listener.incoming().take(2) {
+            let mut socket = socket.unwrap();
+            let mut server = rustls::ServerConnection::new(server_config.clone()).unwrap();
+            let mut stream = rustls::Stream::new(&mut server, &mut socket);
+            let mut buf = [0u8; 4];
+            if stream.read_exact(&mut buf).is_ok() {
+                let _ = stream.write_all(b"pong");
+                let _ = stream.flush();
+            }
+        }
+    });
+    assert_eq!(handshake_serial(port, &ca.cert_der), [21]);
+
+    let (sender, receiver) = mpsc::channel();
+    let applier = resolver.clone();
+    let thread = WatchThread::spawn(watcher, Duration::from_millis(20), move |result| {
+        if let Ok(config) = &result {
+            applier.apply(config, Listener::Server);
+        }
+        let _ = sender.send(result.map(|_| ()).map_err(|e| e.code()));
+    })
+    .unwrap();
+    let second = ca.leaf(&["console.test"], 22);
+    volume.publish(&second.chain_pem, &second.key_pem);
+    // A bounded wait for the event, not a timing assertion.
+    let event = receiver
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the watcher reports the change");
+    assert_eq!(event, Ok(()));
+    assert_eq!(handshake_serial(port, &ca.cert_der), [22]);
+    thread.stop();
+    accept.join().unwrap();
+}
