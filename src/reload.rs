@@ -157,8 +157,7 @@ impl ConfigWatcher {
     pub fn poll(&mut self) -> Poll {
         self.polls += 1;
         let now: Vec<Signature> = self.files.iter().map(signature).collect();
-        let full_check =
-            self.full_check_every > 0 && self.polls.is_multiple_of(self.full_check_every);
+        let full_check = self.full_check_every > 0 && self.polls % self.full_check_every == 0;
         if now != self.seen {
             // Moved since the last poll: wait until it holds still.
             self.seen = now.clone();
