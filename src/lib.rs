@@ -34,6 +34,8 @@
 pub mod certificate;
 pub mod config;
 pub mod error;
+#[allow(unsafe_code)]
+pub mod ffi;
 pub mod key;
 pub mod location;
 pub mod options;
