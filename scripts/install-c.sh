@@ -1,0 +1,52 @@
+#!/bin/sh
+# Builds libconsole_tls and installs it for C projects:
+#
+#   scripts/install-c.sh PREFIX
+#
+# PREFIX/include/console_tls.h, PREFIX/lib/libconsole_tls.{so,a} and
+# PREFIX/lib/pkgconfig/console_tls.pc, so that a C project can use
+#   cc app.c $(pkg-config --cflags --libs console_tls)
+# with PKG_CONFIG_PATH=PREFIX/lib/pkgconfig (see docs/c-api.md).
+# CTLS_PROFILE=debug installs the debug build instead of the release one.
+set -eu
+
+prefix=${1:?usage: scripts/install-c.sh PREFIX}
+profile=${CTLS_PROFILE:-release}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+case $profile in
+release) cargo build --release --lib -p console-tls ;;
+debug) cargo build --lib -p console-tls ;;
+*) echo "CTLS_PROFILE must be release or debug" >&2; exit 2 ;;
+esac
+
+target_dir=$(cargo metadata --format-version 1 --no-deps |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+built="$target_dir/$profile"
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+mkdir -p "$prefix"
+prefix=$(cd "$prefix" && pwd)
+
+install -d "$prefix/include" "$prefix/lib/pkgconfig"
+install -m 644 include/console_tls.h "$prefix/include/console_tls.h"
+install -m 755 "$built/libconsole_tls.so" "$prefix/lib/libconsole_tls.so"
+install -m 644 "$built/libconsole_tls.a" "$prefix/lib/libconsole_tls.a"
+
+# Libs.private: what the static library needs from the system
+# (`cargo rustc -- --print native-static-libs` on Linux).
+cat > "$prefix/lib/pkgconfig/console_tls.pc" <<PC
+prefix=$prefix
+exec_prefix=\${prefix}
+libdir=\${exec_prefix}/lib
+includedir=\${prefix}/include
+
+Name: console_tls
+Description: Loads, checks and trusts the TLS configuration of a Node-based Console service
+Version: $version
+Cflags: -I\${includedir}
+Libs: -L\${libdir} -lconsole_tls
+Libs.private: -lpthread -ldl -lm
+PC
+
+echo "installed console-tls $version ($profile) into $prefix"
