@@ -32,6 +32,22 @@
 #endif
 
 /**
+ * Trust problems (a bad block, a missing or empty bundle) become warnings
+ * (`WARN_TRUST_PROBLEM`) and what loaded is kept, instead of errors.
+ */
+#define CTLS_OPTION_LENIENT_TRUST 1
+
+/**
+ * Trust the operating system's root store too, not only Mozilla's.
+ */
+#define CTLS_OPTION_SYSTEM_ROOTS 2
+
+/**
+ * `http://` Identity URLs are `CTLS_ERR_URL_NOT_HTTPS` instead of a warning.
+ */
+#define CTLS_OPTION_REQUIRE_TLS 4
+
+/**
  * The result of every fallible function.
  *
  * `CTLS_OK` is 0. The `CTLS_ERR_*` values from 1 to 17 are the stable
@@ -140,7 +156,8 @@ typedef struct ctls_certificate ctls_certificate;
 
 /**
  * The loaded configuration of a Console: the main and management
- * listeners' identities (each absent when its TLS is disabled) and every
+ * listeners' identities (each absent when its TLS is disabled), the trust
+ * for outgoing TLS (`NODE_EXTRA_CA_CERTS`), Identity's URLs, and every
  * warning.
  *
  * Owned: release it with `ctls_config_free`. Everything borrowed from it
@@ -163,6 +180,15 @@ typedef struct ctls_config ctls_config;
 typedef struct ctls_error ctls_error;
 
 /**
+ * Identity's URLs as the configuration gives them, and whether talking to
+ * Identity is encrypted.
+ *
+ * Always borrowed from a `ctls_config` (`ctls_config_identity`): it and its
+ * strings live as long as the config. Never free it.
+ */
+typedef struct ctls_identity ctls_identity;
+
+/**
  * A listener's TLS identity: the certificate chain (leaf first), the
  * private key that belongs to the leaf (unencrypted PKCS#8), its type, and
  * warnings.
@@ -174,6 +200,18 @@ typedef struct ctls_error ctls_error;
  * use from several threads at once.
  */
 typedef struct ctls_server_tls ctls_server_tls;
+
+/**
+ * What a Console trusts for outgoing TLS (to Identity): Mozilla's root
+ * certificates (the same source as Node's bundled store), optionally the
+ * operating system's, plus the extra CA certificates.
+ *
+ * Owned when it comes from `ctls_trust_load` (release it with
+ * `ctls_trust_free`); borrowed when it comes from `ctls_config_trust` (it
+ * lives as long as the config; never free it). Everything it returns lives
+ * as long as it does. Immutable: verify from several threads at once.
+ */
+typedef struct ctls_trust ctls_trust;
 
 /**
  * One warning: a stable `WARN_*` code, the variable (or argument) it is
@@ -263,16 +301,36 @@ size_t ctls_certificate_san_len(const ctls_certificate *cert);
 const char *ctls_certificate_san(const ctls_certificate *cert, size_t index);
 
 /**
+ * Loads everything the process environment configures. Same as
+ * `ctls_config_from_env_with_options(0, out, err)`.
+ */
+CTLS_MUST_USE ctls_status ctls_config_from_env(const ctls_config **out, const ctls_error **err);
+
+/**
  * Loads everything the process environment configures (the contract's
  * variables: `SERVER_SSL_*`, `MANAGEMENT_SERVER_SSL_*`, `KEYCLOAK_*`,
  * `NODE_EXTRA_CA_CERTS`); relative paths resolve against the working
- * directory.
+ * directory. `options` is 0 or `CTLS_OPTION_*` flags OR-ed together.
  *
  * On success `*out` receives a new config (release with
  * `ctls_config_free`). On failure `*out` is NULL and, when `err` is not
  * NULL, `*err` receives the first problem, naming its variable.
  */
-CTLS_MUST_USE ctls_status ctls_config_from_env(const ctls_config **out, const ctls_error **err);
+CTLS_MUST_USE
+ctls_status ctls_config_from_env_with_options(uint32_t options,
+                                              const ctls_config **out,
+                                              const ctls_error **err);
+
+/**
+ * Loads what `count` name/value pairs configure. Same as
+ * `ctls_config_from_vars_with_options(names, values, count, 0, out, err)`.
+ */
+CTLS_MUST_USE
+ctls_status ctls_config_from_vars(const char *const *names,
+                                  const char *const *values,
+                                  size_t count,
+                                  const ctls_config **out,
+                                  const ctls_error **err);
 
 /**
  * Loads what `count` name/value pairs configure, exactly as if they were
@@ -285,14 +343,16 @@ CTLS_MUST_USE ctls_status ctls_config_from_env(const ctls_config **out, const ct
  * On success `*out` receives a new config (release with
  * `ctls_config_free`). On failure `*out` is NULL and, when `err` is not
  * NULL, `*err` receives the first problem, naming its variable.
- * A NULL array or entry is `CTLS_ERR_NULL_ARGUMENT`.
+ * A NULL array or entry is `CTLS_ERR_NULL_ARGUMENT`. `options` is 0 or
+ * `CTLS_OPTION_*` flags OR-ed together.
  */
 CTLS_MUST_USE
-ctls_status ctls_config_from_vars(const char *const *names,
-                                  const char *const *values,
-                                  size_t count,
-                                  const ctls_config **out,
-                                  const ctls_error **err);
+ctls_status ctls_config_from_vars_with_options(const char *const *names,
+                                               const char *const *values,
+                                               size_t count,
+                                               uint32_t options,
+                                               const ctls_config **out,
+                                               const ctls_error **err);
 
 /**
  * The main listener's identity (`SERVER_SSL_*`), borrowed from `config`;
@@ -308,7 +368,21 @@ const ctls_server_tls *ctls_config_server(const ctls_config *config);
 const ctls_server_tls *ctls_config_management(const ctls_config *config);
 
 /**
- * How many warnings the whole configuration produced; 0 when `config` is NULL.
+ * The trust for outgoing TLS: Mozilla's roots plus `NODE_EXTRA_CA_CERTS`
+ * (when set), borrowed from `config`; NULL only when `config` is NULL.
+ * Never free it.
+ */
+const ctls_trust *ctls_config_trust(const ctls_config *config);
+
+/**
+ * Identity's URLs (`KEYCLOAK_BASE_URL`, `KEYCLOAK_INTERNAL_BASE_URL`),
+ * borrowed from `config`; NULL only when `config` is NULL. Never free it.
+ */
+const ctls_identity *ctls_config_identity(const ctls_config *config);
+
+/**
+ * How many warnings the whole configuration produced (listeners, trust
+ * and Identity); 0 when `config` is NULL.
  */
 size_t ctls_config_warnings_len(const ctls_config *config);
 
@@ -370,6 +444,35 @@ size_t ctls_error_line(const ctls_error *err);
  * Releases an error. NULL is ignored.
  */
 void ctls_error_free(const ctls_error *err);
+
+/**
+ * `KEYCLOAK_BASE_URL`, normalised (e.g. `"https://identity.example.com/"`);
+ * NULL when unset or when `identity` is NULL.
+ */
+const char *ctls_identity_base_url(const ctls_identity *identity);
+
+/**
+ * The URL Console uses backend-to-backend: `KEYCLOAK_INTERNAL_BASE_URL`,
+ * or `KEYCLOAK_BASE_URL` when that is unset; NULL when neither is set.
+ */
+const char *ctls_identity_internal_base_url(const ctls_identity *identity);
+
+/**
+ * True when a configured Identity URL is `https://` (so the trust matters
+ * for reaching Identity); false when `identity` is NULL.
+ */
+bool ctls_identity_uses_tls(const ctls_identity *identity);
+
+/**
+ * How many warnings the URLs produced (`WARN_IDENTITY_NOT_ENCRYPTED` for
+ * `http://`); 0 when `identity` is NULL. They are among the config's too.
+ */
+size_t ctls_identity_warnings_len(const ctls_identity *identity);
+
+/**
+ * The i-th warning, borrowed from the config; NULL when out of range.
+ */
+const ctls_warning *ctls_identity_warning(const ctls_identity *identity, size_t index);
 
 /**
  * Loads and checks a listener's identity.
@@ -489,6 +592,110 @@ const char *ctls_status_name(int status);
  * The library version, e.g. `"0.1.0"`. Static: never free it.
  */
 const char *ctls_version(void);
+
+/**
+ * Loads the extra CA certificates of `extra_ca_certs` on top of Mozilla's
+ * roots. Same as `ctls_trust_load_with_options(extra_ca_certs, 0, out, err)`.
+ */
+CTLS_MUST_USE
+ctls_status ctls_trust_load(const char *extra_ca_certs,
+                            const ctls_trust **out,
+                            const ctls_error **err);
+
+/**
+ * Loads the extra CA certificates of `extra_ca_certs`: one location (a
+ * PEM bundle as `file:/abs/path`, a bare path, or the PEM text itself),
+ * like `NODE_EXTRA_CA_CERTS`. Every `CERTIFICATE` block is loaded; a bad
+ * block is reported with its index and line, and the good blocks before
+ * and after it are kept. `options` is 0 or `CTLS_OPTION_*` flags OR-ed
+ * together (`CTLS_OPTION_LENIENT_TRUST`, `CTLS_OPTION_SYSTEM_ROOTS`).
+ *
+ * Strict by default: any problem (missing or unreadable file, a bad block,
+ * no certificate at all) is an error naming `"extra_ca_certs"` and the
+ * file. With `CTLS_OPTION_LENIENT_TRUST` problems become warnings.
+ *
+ * On success `*out` receives a new trust (release with `ctls_trust_free`).
+ * On failure `*out` is NULL and, when `err` is not NULL, `*err` receives
+ * the details.
+ */
+CTLS_MUST_USE
+ctls_status ctls_trust_load_with_options(const char *extra_ca_certs,
+                                         uint32_t options,
+                                         const ctls_trust **out,
+                                         const ctls_error **err);
+
+/**
+ * Verifies a server's certificate chain for `hostname` (a DNS name or an
+ * IP address) now, as Node does: path building to the roots and extras,
+ * validity period, name check. A certificate whose exact bytes are an
+ * extra is trusted directly (a self-signed certificate, even `CA:TRUE`),
+ * still checked for name and validity.
+ *
+ * `chain_pem` / `chain_len` hold the chain the server presented, server
+ * certificate first: PEM `CERTIFICATE` blocks (not NUL-terminated; other
+ * blocks are skipped) or a single DER certificate. Copied; not kept.
+ *
+ * Returns `CTLS_OK` when trusted. Errors: `CTLS_ERR_CERT_UNTRUSTED`,
+ * `CTLS_ERR_CERT_HOSTNAME_MISMATCH`, `CTLS_ERR_CERT_EXPIRED`,
+ * `CTLS_ERR_CERT_NOT_YET_VALID`, `CTLS_ERR_CERT_INVALID` /
+ * `CTLS_ERR_PEM_INVALID` (the chain cannot be read; the error names
+ * `"chain_pem"` and the block), `CTLS_ERR_CONFIG_INVALID` (`hostname` is
+ * neither a name nor an address), `CTLS_ERR_NULL_ARGUMENT`,
+ * `CTLS_ERR_INVALID_UTF8`. When `err` is not NULL, `*err` receives the
+ * details of a failure.
+ */
+CTLS_MUST_USE
+ctls_status ctls_trust_verify_server(const ctls_trust *trust,
+                                     const uint8_t *chain_pem,
+                                     size_t chain_len,
+                                     const char *hostname,
+                                     const ctls_error **err);
+
+/**
+ * How many extra certificates were loaded (duplicates collapsed); 0 when
+ * `trust` is NULL.
+ */
+size_t ctls_trust_extras_len(const ctls_trust *trust);
+
+/**
+ * The i-th extra certificate, borrowed from `trust`; NULL when out of range.
+ */
+const ctls_certificate *ctls_trust_extra(const ctls_trust *trust, size_t index);
+
+/**
+ * The extra certificates as concatenated `CERTIFICATE` PEM blocks (what a
+ * TLS client takes as additional CA file); an empty string when there are
+ * none. Lives as long as `trust`.
+ */
+const char *ctls_trust_extras_pem(const ctls_trust *trust);
+
+/**
+ * How many root certificates come from Mozilla's store; 0 when `trust` is NULL.
+ */
+size_t ctls_trust_mozilla_root_count(const ctls_trust *trust);
+
+/**
+ * How many root certificates come from the operating system's store (0
+ * unless loaded with `CTLS_OPTION_SYSTEM_ROOTS`).
+ */
+size_t ctls_trust_system_root_count(const ctls_trust *trust);
+
+/**
+ * How many warnings loading produced (duplicates, expired extras, and in
+ * lenient mode every problem); 0 when `trust` is NULL.
+ */
+size_t ctls_trust_warnings_len(const ctls_trust *trust);
+
+/**
+ * The i-th warning, borrowed from `trust`; NULL when out of range.
+ */
+const ctls_warning *ctls_trust_warning(const ctls_trust *trust, size_t index);
+
+/**
+ * Releases a trust from `ctls_trust_load`. NULL is ignored. Never pass one
+ * borrowed from a config.
+ */
+void ctls_trust_free(const ctls_trust *trust);
 
 /**
  * The stable code, e.g. `"WARN_CERT_EXPIRING_SOON"`; NULL when `warning` is NULL.

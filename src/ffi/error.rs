@@ -76,6 +76,15 @@ impl ErrorData {
         )
     }
 
+    /// An argument whose value cannot mean anything.
+    pub(crate) fn invalid_argument(name: &str, reason: String) -> ErrorData {
+        ErrorData::call(
+            ctls_status::CTLS_ERR_CONFIG_INVALID,
+            format!("{name}: {reason}"),
+            Some(name),
+        )
+    }
+
     /// An index past the end of a list.
     pub(crate) fn out_of_range(name: &str, index: usize, len: usize) -> ErrorData {
         ErrorData::call(

@@ -31,8 +31,11 @@ mod text;
 pub mod certificate;
 pub mod config;
 pub mod error;
+pub mod identity;
+pub mod options;
 pub mod server_tls;
 pub mod status;
+pub mod trust;
 pub mod warning;
 
 #[cfg(test)]

@@ -78,4 +78,6 @@ fn handles_are_send_and_sync() {
     shareable::<ErrorData>();
     shareable::<super::certificate::CertificateView>();
     shareable::<super::warning::WarningView>();
+    shareable::<super::trust::TrustView>();
+    shareable::<super::identity::IdentityView>();
 }

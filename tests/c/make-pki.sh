@@ -19,6 +19,8 @@
 #   identity.pem/.key        self-signed CA:TRUE certificate for identity.local (openssl req -x509)
 #   untrusted.pem/.key       self-signed certificate for localhost that nothing trusts
 #   extra-ca.pem             root + identity: the NODE_EXTRA_CA_CERTS bundle
+#   duplicates.pem           root, identity, root again
+#   expired-chain.pem, future-chain.pem   those leaves + intermediate
 #   bad-bundle.pem           root, a corrupt block, identity
 #   not-a-cert.pem           a CERTIFICATE block whose DER is not X.509
 #   bad-base64.pem           a CERTIFICATE block that is not base64
@@ -115,6 +117,9 @@ quiet openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyo
     -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost" -days 825 -out untrusted.pem
 
 cat root.pem identity.pem > extra-ca.pem
+cat root.pem identity.pem root.pem > duplicates.pem
+cat expired.pem intermediate.pem > expired-chain.pem
+cat future.pem intermediate.pem > future-chain.pem
 {
     cat root.pem
     printf -- '-----BEGIN CERTIFICATE-----\nMIIBkzCCATmgAwIBAgIUQ29ycnVwdA==\n-----END CERTIFICATE-----\n'
