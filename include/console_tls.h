@@ -171,7 +171,7 @@ typedef struct ctls_config ctls_config;
  * says what is wrong, where and how to fix it, and where known the
  * variable (or argument) name, the file path and the PEM block.
  *
- * Fallible functions take a nullable `ctls_error **err`; on failure, when
+ * Fallible functions take a nullable `const ctls_error **err`; on failure, when
  * `err` is not NULL, `*err` receives a new error that the caller releases
  * with `ctls_error_free`. On success `*err` is set to NULL. The strings it
  * returns live until `ctls_error_free`. Never contains a passphrase or key
@@ -231,7 +231,10 @@ extern "C" {
  * The certificate's DER bytes, in `*data` / `*len`, valid as long as the
  * certificate's owner.
  */
-ctls_status ctls_certificate_der(const ctls_certificate *cert, const uint8_t **data, size_t *len);
+CTLS_MUST_USE
+ctls_status ctls_certificate_der(const ctls_certificate *cert,
+                                 const uint8_t **data,
+                                 size_t *len);
 
 /**
  * The certificate as one `CERTIFICATE` PEM block (NUL-terminated).

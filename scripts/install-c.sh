@@ -28,13 +28,21 @@ version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 mkdir -p "$prefix"
 prefix=$(cd "$prefix" && pwd)
 
+# A target directory shared with other checkouts may hold another build of
+# the crate: install only a library that has the C ABI.
+if command -v nm >/dev/null && ! nm -D --defined-only "$built/libconsole_tls.so" | grep -q ' ctls_version$'; then
+    echo "$built/libconsole_tls.so does not export the C ABI (ctls_*); rebuild it" >&2
+    exit 1
+fi
+
 install -d "$prefix/include" "$prefix/lib/pkgconfig"
 install -m 644 include/console_tls.h "$prefix/include/console_tls.h"
 install -m 755 "$built/libconsole_tls.so" "$prefix/lib/libconsole_tls.so"
 install -m 644 "$built/libconsole_tls.a" "$prefix/lib/libconsole_tls.a"
 
-# Libs.private: what the static library needs from the system
-# (`cargo rustc -- --print native-static-libs` on Linux).
+# Libs.private: what the static library needs from the system, as
+# `cargo rustc --lib --crate-type staticlib -- --print native-static-libs`
+# prints it on Linux (without -lc; with glibc >= 2.34 -lpthread -ldl -lm suffice).
 cat > "$prefix/lib/pkgconfig/console_tls.pc" <<PC
 prefix=$prefix
 exec_prefix=\${prefix}
@@ -46,7 +54,7 @@ Description: Loads, checks and trusts the TLS configuration of a Node-based Cons
 Version: $version
 Cflags: -I\${includedir}
 Libs: -L\${libdir} -lconsole_tls
-Libs.private: -lpthread -ldl -lm
+Libs.private: -lgcc_s -lutil -lrt -lpthread -lm -ldl
 PC
 
 echo "installed console-tls $version ($profile) into $prefix"

@@ -91,6 +91,7 @@ fn string_of(
 /// The certificate's DER bytes, in `*data` / `*len`, valid as long as the
 /// certificate's owner.
 #[no_mangle]
+#[must_use]
 pub extern "C" fn ctls_certificate_der(
     cert: *const ctls_certificate,
     data: *mut *const u8,

@@ -12,7 +12,7 @@ use crate::error::Error;
 /// says what is wrong, where and how to fix it, and where known the
 /// variable (or argument) name, the file path and the PEM block.
 ///
-/// Fallible functions take a nullable `ctls_error **err`; on failure, when
+/// Fallible functions take a nullable `const ctls_error **err`; on failure, when
 /// `err` is not NULL, `*err` receives a new error that the caller releases
 /// with `ctls_error_free`. On success `*err` is set to NULL. The strings it
 /// returns live until `ctls_error_free`. Never contains a passphrase or key

@@ -88,7 +88,7 @@ echo "ok    cargo build --lib -p console-tls"
 
 header_is_current() {
     git ls-files --error-unmatch include/console_tls.h >/dev/null &&
-        git diff --exit-code -- include/console_tls.h
+        git diff --exit-code HEAD -- include/console_tls.h
 }
 step "include/console_tls.h is committed and equals what build.rs generates" header_is_current
 
