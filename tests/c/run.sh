@@ -35,6 +35,8 @@ step() {
     if "$@" >"$work/step.log" 2>&1; then
         passed=$((passed + 1))
         echo "ok    $name"
+        # The test programs' own tallies, e.g. "test_trust: 212 checks passed, 0 failed".
+        grep -h "checks passed" "$work/step.log" | sed 's/^/      /'
     else
         failed=$((failed + 1))
         echo "FAIL  $name"
