@@ -1,0 +1,521 @@
+"""console-tls for Python: the TLS configuration of a Node-based Console
+service (listener identities, extra CA trust, Identity URLs), loaded and
+checked by the console-tls library through its C ABI.
+
+>>> import console_tls
+>>> with console_tls.load_server_tls("/etc/tls/cert.pem", "/etc/tls/key.pem") as tls:
+...     ssl_context.load_cert_chain(...)  # tls.cert / tls.key are PEM text
+>>> with console_tls.load_trust("/etc/tls/identity-ca.pem") as trust:
+...     trust.verify_server(chain_pem, "identity.example.com")
+>>> with console_tls.load_from_env() as config:   # os.environ, or a dict
+...     config.server, config.management, config.trust, config.identity
+
+Every failure raises :class:`ConsoleTlsError` with the contract's stable
+``code`` (``"ERR_KEY_MISMATCH"``, …), and where known ``env_var`` and
+``path``. Objects that hold library handles are context managers; they are
+also released when garbage-collected.
+"""
+
+from __future__ import annotations
+
+import base64
+import ctypes
+import os
+import weakref
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+
+from . import _native
+
+__all__ = [
+    "Certificate",
+    "Config",
+    "ConsoleTlsError",
+    "Identity",
+    "ServerTls",
+    "TlsWarning",
+    "Trust",
+    "library_path",
+    "load_from_env",
+    "load_server_tls",
+    "load_trust",
+    "version",
+]
+
+StrOrPath = Union[str, "os.PathLike[str]", "os.PathLike[bytes]", bytes]
+Chain = Union[str, bytes, Sequence[Union[str, bytes]]]
+
+
+class ConsoleTlsError(Exception):
+    """A console-tls error.
+
+    ``code`` is the stable ``ERR_*`` name (the same in every surface);
+    ``status`` the C ``ctls_status`` number; ``env_var`` the variable or
+    argument the error is about; ``path`` the file; ``block``/``line`` the
+    PEM block (1-based) and where it starts, when the error is about one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        status: int,
+        env_var: Optional[str] = None,
+        path: Optional[str] = None,
+        block: Optional[int] = None,
+        line: Optional[int] = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+        self.env_var = env_var
+        self.path = path
+        self.block = block
+        self.line = line
+
+    def __repr__(self) -> str:
+        return f"ConsoleTlsError(code={self.code!r}, env_var={self.env_var!r}, path={self.path!r}, message={self.message!r})"
+
+
+@dataclass(frozen=True)
+class TlsWarning:
+    """Something an operator should hear about that did not stop loading."""
+
+    code: str
+    """Stable ``WARN_*`` name."""
+    message: str
+    """One line, prefixed with the variable when there is one."""
+    env_var: Optional[str]
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """An X.509 certificate and the facts an operator needs about it."""
+
+    subject: str
+    issuer: str
+    serial: str
+    """Upper-case hex (Node's ``serialNumber``)."""
+    subject_alt_names: tuple[str, ...]
+    """Node's spelling: ``DNS:host``, ``IP Address:10.0.0.1``, …"""
+    not_before: datetime
+    not_after: datetime
+    fingerprint256: str
+    is_ca: bool
+    public_key: str
+    """E.g. ``RSA 2048-bit`` or ``ECDSA P-256``."""
+    der: bytes
+    pem: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Identity's (Keycloak's) URLs."""
+
+    base_url: Optional[str]
+    """``KEYCLOAK_BASE_URL``, normalised."""
+    internal_base_url: Optional[str]
+    """``KEYCLOAK_INTERNAL_BASE_URL``, or the base URL when unset."""
+    uses_tls: bool
+    warnings: tuple[TlsWarning, ...]
+
+
+# --- conversions -----------------------------------------------------------
+
+
+def _text(value: Optional[bytes]) -> Optional[str]:
+    return None if value is None else value.decode("utf-8", "replace")
+
+
+def _arg(value: StrOrPath, name: str) -> bytes:
+    """A location or name as the NUL-terminated bytes the C ABI takes."""
+    if isinstance(value, str):
+        # UTF-8; text that came from the OS (paths, os.environ) may hold
+        # undecodable bytes as surrogates, which become those bytes again.
+        data = os.fsencode(value)
+    elif isinstance(value, bytes):
+        data = value
+    elif isinstance(value, os.PathLike):
+        data = os.fsencode(value)
+    else:
+        raise TypeError(f"{name} must be a str, bytes or path, not {type(value).__name__}")
+    if b"\0" in data:
+        raise ValueError(f"{name} must not contain NUL characters")
+    return data
+
+
+def _passphrase(value: Union[str, bytes, None]) -> Optional[bytes]:
+    if value is None:
+        return None
+    data = value.encode("utf-8", "surrogateescape") if isinstance(value, str) else bytes(value)
+    if b"\0" in data:
+        raise ValueError("passphrase must not contain NUL characters")
+    return data
+
+
+def _raise(status: int, err: ctypes.c_void_p) -> None:
+    """Raises the error `err` describes (and frees it); `status` when there is none."""
+    lib = _native.lib()
+    if not err:
+        name = _text(lib.ctls_status_name(status)) or "UNKNOWN"
+        raise ConsoleTlsError(f"console-tls failed with {name}", code=name, status=status)
+    try:
+        error = ConsoleTlsError(
+            _text(lib.ctls_error_message(err)) or "",
+            code=_text(lib.ctls_error_code(err)) or "UNKNOWN",
+            status=lib.ctls_error_status(err),
+            env_var=_text(lib.ctls_error_env_var(err)),
+            path=os.fsdecode(lib.ctls_error_path(err)) if lib.ctls_error_path(err) else None,
+            block=lib.ctls_error_block(err) or None,
+            line=lib.ctls_error_line(err) or None,
+        )
+    finally:
+        lib.ctls_error_free(err)
+    raise error
+
+
+def _call(function: Callable[..., int], *args: Any) -> None:
+    """Calls a fallible C function whose last argument is `const ctls_error **err`."""
+    err = ctypes.c_void_p()
+    status = function(*args, ctypes.byref(err))
+    if status != 0:
+        _raise(status, err)
+
+
+def _warnings(handle: int, length: Callable[[int], int], nth: Callable[[int, int], int]) -> list[TlsWarning]:
+    lib = _native.lib()
+    result = []
+    for i in range(length(handle)):
+        warning = nth(handle, i)
+        result.append(
+            TlsWarning(
+                code=_text(lib.ctls_warning_code(warning)) or "",
+                message=_text(lib.ctls_warning_message(warning)) or "",
+                env_var=_text(lib.ctls_warning_env_var(warning)),
+            )
+        )
+    return result
+
+
+def _bytes(function: Callable[..., int], *args: Any) -> bytes:
+    data = ctypes.POINTER(ctypes.c_uint8)()
+    length = ctypes.c_size_t()
+    status = function(*args, ctypes.byref(data), ctypes.byref(length))
+    if status != 0:
+        _raise(status, ctypes.c_void_p())
+    return ctypes.string_at(data, length.value)
+
+
+def _certificate(handle: int) -> Certificate:
+    lib = _native.lib()
+    return Certificate(
+        subject=_text(lib.ctls_certificate_subject(handle)) or "",
+        issuer=_text(lib.ctls_certificate_issuer(handle)) or "",
+        serial=_text(lib.ctls_certificate_serial(handle)) or "",
+        subject_alt_names=tuple(
+            _text(lib.ctls_certificate_san(handle, i)) or "" for i in range(lib.ctls_certificate_san_len(handle))
+        ),
+        not_before=datetime.fromtimestamp(lib.ctls_certificate_not_before_unix(handle), timezone.utc),
+        not_after=datetime.fromtimestamp(lib.ctls_certificate_not_after_unix(handle), timezone.utc),
+        fingerprint256=_text(lib.ctls_certificate_fingerprint256(handle)) or "",
+        is_ca=bool(lib.ctls_certificate_is_ca(handle)),
+        public_key=_text(lib.ctls_certificate_public_key(handle)) or "",
+        der=_bytes(lib.ctls_certificate_der, handle),
+        pem=_text(lib.ctls_certificate_pem(handle)) or "",
+    )
+
+
+def _chain_bytes(chain: Chain) -> bytes:
+    """A chain as PEM text or one DER certificate; a list of DER and/or PEM items as PEM."""
+    if isinstance(chain, str):
+        return chain.encode("utf-8")
+    if isinstance(chain, (bytes, bytearray, memoryview)):
+        return bytes(chain)
+    parts = []
+    for item in chain:
+        if isinstance(item, str):
+            parts.append(item.encode("utf-8"))
+        elif bytes(item).lstrip().startswith(b"-----BEGIN "):
+            parts.append(bytes(item))
+        else:
+            body = base64.encodebytes(bytes(item)).replace(b"\n", b"")
+            lines = b"\n".join(body[i : i + 64] for i in range(0, len(body), 64))
+            parts.append(b"-----BEGIN CERTIFICATE-----\n" + lines + b"\n-----END CERTIFICATE-----\n")
+    return b"\n".join(parts)
+
+
+# --- handles ---------------------------------------------------------------
+
+
+class _Handle:
+    """A library handle: owned (released by close(), `with`, or garbage
+    collection) or borrowed from an owner that is kept alive."""
+
+    _free_name = ""
+
+    def __init__(self, handle: int, owner: Optional["_Handle"] = None) -> None:
+        self._handle: Optional[int] = handle
+        self._owner = owner
+        if owner is None:
+            self._finalizer: Optional[weakref.finalize] = weakref.finalize(
+                self, getattr(_native.lib(), self._free_name), handle
+            )
+        else:
+            self._finalizer = None
+
+    @property
+    def _h(self) -> int:
+        if self._handle is None or (self._owner is not None and self._owner.closed):
+            raise ValueError(f"{type(self).__name__} is closed")
+        return self._handle
+
+    @property
+    def closed(self) -> bool:
+        return self._handle is None or (self._owner is not None and self._owner.closed)
+
+    def close(self) -> None:
+        """Releases the handle now (idempotent). Objects borrowed from it stop working."""
+        self._handle = None
+        if self._finalizer is not None:
+            self._finalizer()
+        self._owner = None
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class ServerTls(_Handle):
+    """A listener's identity: chain, key, key type, warnings."""
+
+    _free_name = "ctls_server_tls_free"
+
+    @property
+    def cert(self) -> str:
+        """The chain as PEM, leaf first (Node's ``cert`` option; ``ssl``'s certfile)."""
+        return _text(_native.lib().ctls_server_tls_chain_pem(self._h)) or ""
+
+    @property
+    def key(self) -> str:
+        """The key as unencrypted PKCS#8 PEM (Node's ``key`` option). Secret."""
+        return _text(_native.lib().ctls_server_tls_key_pem(self._h)) or ""
+
+    @property
+    def key_der(self) -> bytes:
+        """The key as unencrypted PKCS#8 DER. Secret."""
+        return _bytes(_native.lib().ctls_server_tls_key_der, self._h)
+
+    @property
+    def certificates(self) -> list[Certificate]:
+        """The chain, leaf first."""
+        lib = _native.lib()
+        handle = self._h
+        return [_certificate(lib.ctls_server_tls_certificate(handle, i)) for i in range(lib.ctls_server_tls_chain_len(handle))]
+
+    @property
+    def key_type(self) -> str:
+        """E.g. ``RSA 2048-bit``, ``ECDSA P-256``, ``Ed25519``."""
+        return _text(_native.lib().ctls_server_tls_key_type(self._h)) or ""
+
+    @property
+    def key_algorithm(self) -> str:
+        """``RSA``, ``EC`` or ``Ed25519``."""
+        return _text(_native.lib().ctls_server_tls_key_algorithm(self._h)) or ""
+
+    @property
+    def key_bits(self) -> int:
+        return int(_native.lib().ctls_server_tls_key_bits(self._h))
+
+    @property
+    def warnings(self) -> list[TlsWarning]:
+        lib = _native.lib()
+        return _warnings(self._h, lib.ctls_server_tls_warnings_len, lib.ctls_server_tls_warning)
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "ServerTls(<closed>)"
+        return f"ServerTls(subject={self.certificates[0].subject!r}, key_type={self.key_type!r})"
+
+
+class Trust(_Handle):
+    """Mozilla's roots (optionally the system's) plus the extra CA certificates."""
+
+    _free_name = "ctls_trust_free"
+
+    def verify_server(self, chain_pem: Chain, hostname: str) -> None:
+        """Verifies a server's chain (server certificate first) for
+        ``hostname`` (a name or an IP address) now, as Node does; raises
+        :class:`ConsoleTlsError` (``ERR_CERT_UNTRUSTED``,
+        ``ERR_CERT_HOSTNAME_MISMATCH``, ``ERR_CERT_EXPIRED``,
+        ``ERR_CERT_NOT_YET_VALID``, …) when it does not verify.
+
+        ``chain_pem`` is PEM text (str or bytes), one DER certificate, or a
+        list of DER certificates / PEM strings (e.g. what a TLS client got).
+        """
+        chain = _chain_bytes(chain_pem)
+        _call(_native.lib().ctls_trust_verify_server, self._h, chain, len(chain), _arg(hostname, "hostname"))
+
+    @property
+    def certificates(self) -> list[Certificate]:
+        """The extra certificates (duplicates collapsed)."""
+        lib = _native.lib()
+        handle = self._h
+        return [_certificate(lib.ctls_trust_extra(handle, i)) for i in range(lib.ctls_trust_extras_len(handle))]
+
+    @property
+    def ca(self) -> str:
+        """The extra certificates as PEM (``ssl.SSLContext.load_verify_locations(cadata=…)``)."""
+        return _text(_native.lib().ctls_trust_extras_pem(self._h)) or ""
+
+    @property
+    def mozilla_root_count(self) -> int:
+        return int(_native.lib().ctls_trust_mozilla_root_count(self._h))
+
+    @property
+    def system_root_count(self) -> int:
+        return int(_native.lib().ctls_trust_system_root_count(self._h))
+
+    @property
+    def warnings(self) -> list[TlsWarning]:
+        lib = _native.lib()
+        return _warnings(self._h, lib.ctls_trust_warnings_len, lib.ctls_trust_warning)
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "Trust(<closed>)"
+        return f"Trust(extras={len(self.certificates)}, mozilla_roots={self.mozilla_root_count})"
+
+
+class Config(_Handle):
+    """Everything the environment contract configures."""
+
+    _free_name = "ctls_config_free"
+
+    def _listener(self, accessor: Callable[[int], int]) -> Optional[ServerTls]:
+        handle = accessor(self._h)
+        return ServerTls(handle, owner=self) if handle else None
+
+    @property
+    def server(self) -> Optional[ServerTls]:
+        """The main listener (``SERVER_SSL_*``), or None when its TLS is disabled."""
+        return self._listener(_native.lib().ctls_config_server)
+
+    @property
+    def management(self) -> Optional[ServerTls]:
+        """The management listener (``MANAGEMENT_SERVER_SSL_*``), or None when disabled."""
+        return self._listener(_native.lib().ctls_config_management)
+
+    @property
+    def trust(self) -> Trust:
+        """Mozilla's roots plus ``NODE_EXTRA_CA_CERTS``."""
+        return Trust(_native.lib().ctls_config_trust(self._h), owner=self)
+
+    @property
+    def identity(self) -> Identity:
+        lib = _native.lib()
+        handle = lib.ctls_config_identity(self._h)
+        return Identity(
+            base_url=_text(lib.ctls_identity_base_url(handle)),
+            internal_base_url=_text(lib.ctls_identity_internal_base_url(handle)),
+            uses_tls=bool(lib.ctls_identity_uses_tls(handle)),
+            warnings=tuple(_warnings(handle, lib.ctls_identity_warnings_len, lib.ctls_identity_warning)),
+        )
+
+    @property
+    def warnings(self) -> list[TlsWarning]:
+        """Every warning: listeners, trust and Identity."""
+        lib = _native.lib()
+        return _warnings(self._h, lib.ctls_config_warnings_len, lib.ctls_config_warning)
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "Config(<closed>)"
+        return f"Config(server={self.server!r}, management={self.management!r}, identity={self.identity!r})"
+
+
+# --- entry points ----------------------------------------------------------
+
+
+def load_server_tls(certificate: StrOrPath, private_key: StrOrPath, passphrase: Union[str, bytes, None] = None) -> ServerTls:
+    """Loads and checks a listener's identity.
+
+    ``certificate`` and ``private_key`` take the forms the environment
+    variables take: a path (``str`` or path-like; relative to the working
+    directory), ``file:/abs/path``, or the PEM text itself. ``passphrase``
+    (``str`` as UTF-8, or ``bytes``) decrypts an encrypted key.
+    """
+    lib = _native.lib()
+    out = ctypes.c_void_p()
+    _call(
+        lib.ctls_server_tls_load,
+        _arg(certificate, "certificate"),
+        _arg(private_key, "private_key"),
+        _passphrase(passphrase),
+        ctypes.byref(out),
+    )
+    return ServerTls(out.value)  # type: ignore[arg-type]
+
+
+def load_trust(path: StrOrPath, *, strict: bool = True, system: bool = False) -> Trust:
+    """Loads a bundle of extra CA certificates (like ``NODE_EXTRA_CA_CERTS``:
+    a path, ``file:`` URL or the PEM text) on top of Mozilla's roots.
+
+    ``strict=False`` turns problems (a bad block, a missing file) into
+    warnings; ``system=True`` adds the operating system's roots.
+    """
+    flags = (0 if strict else _native.OPTION_LENIENT_TRUST) | (_native.OPTION_SYSTEM_ROOTS if system else 0)
+    out = ctypes.c_void_p()
+    _call(_native.lib().ctls_trust_load_with_options, _arg(path, "path"), flags, ctypes.byref(out))
+    return Trust(out.value)  # type: ignore[arg-type]
+
+
+def load_from_env(
+    env: Optional[Mapping[Union[str, bytes], Union[str, bytes]]] = None,
+    *,
+    strict_trust: bool = True,
+    system_roots: bool = False,
+    require_tls: bool = False,
+) -> Config:
+    """Loads everything the contract's variables configure, from ``env``
+    (any mapping of names to values; ``os.environ`` when None). The process
+    environment is never read or changed when ``env`` is given.
+    """
+    source = os.environ if env is None else env
+    names = []
+    values = []
+    for name, value in source.items():
+        names.append(_arg(name, "name"))
+        values.append(_arg(value, f"value of {name!r}"))
+    count = len(names)
+    name_array = (ctypes.c_char_p * count)(*names)
+    value_array = (ctypes.c_char_p * count)(*values)
+    flags = (
+        (0 if strict_trust else _native.OPTION_LENIENT_TRUST)
+        | (_native.OPTION_SYSTEM_ROOTS if system_roots else 0)
+        | (_native.OPTION_REQUIRE_TLS if require_tls else 0)
+    )
+    out = ctypes.c_void_p()
+    _call(
+        _native.lib().ctls_config_from_vars_with_options,
+        name_array,
+        value_array,
+        count,
+        flags,
+        ctypes.byref(out),
+    )
+    return Config(out.value)  # type: ignore[arg-type]
+
+
+def version() -> str:
+    """The library's version."""
+    return _text(_native.lib().ctls_version()) or ""
+
+
+def library_path() -> str:
+    """The path of the shared library in use (or that would be loaded)."""
+    return _native.find_library()

@@ -1,0 +1,263 @@
+//! `ctls_server_tls`: a listener's loaded and checked identity.
+
+use std::ffi::{c_char, CString};
+use std::sync::{Arc, OnceLock};
+
+use zeroize::Zeroizing;
+
+use super::certificate::{self, ctls_certificate, CertificateView};
+use super::error::{ctls_error, ErrorData};
+use super::handle::{self, Handle, Out, Owned};
+use super::status::ctls_status;
+use super::text::{arg_bytes, c_string, optional_bytes, utf8};
+use super::warning::{self, ctls_warning, WarningView};
+use crate::location::Location;
+use crate::options::Options;
+use crate::server_tls::ServerTls;
+use crate::settings::{ListenerSettings, ListenerVars, Passphrase};
+
+/// A listener's TLS identity: the certificate chain (leaf first), the
+/// private key that belongs to the leaf (unencrypted PKCS#8), its type, and
+/// warnings.
+///
+/// Owned when it comes from `ctls_server_tls_load` (release it with
+/// `ctls_server_tls_free`); borrowed when it comes from `ctls_config_server`
+/// or `ctls_config_management` (it lives as long as the config; never free
+/// it). Everything it returns lives as long as it does. Immutable: safe to
+/// use from several threads at once.
+pub struct ctls_server_tls {
+    _private: [u8; 0],
+}
+
+/// The Rust value behind a `ctls_server_tls`.
+pub(crate) struct ServerTlsView {
+    tls: ServerTls,
+    chain: Vec<CertificateView>,
+    warnings: Vec<WarningView>,
+    key_type: CString,
+    key_algorithm: CString,
+    chain_pem: OnceLock<CString>,
+    // The key as NUL-terminated PEM, made only when asked for and wiped on drop.
+    key_pem: OnceLock<Zeroizing<Vec<u8>>>,
+}
+
+impl Handle for ctls_server_tls {
+    type Inner = ServerTlsView;
+}
+impl Owned for ctls_server_tls {}
+
+impl ServerTlsView {
+    pub(crate) fn new(tls: ServerTls) -> ServerTlsView {
+        ServerTlsView {
+            chain: tls.chain().iter().map(CertificateView::new).collect(),
+            warnings: WarningView::all(tls.warnings()),
+            key_type: c_string(&tls.key_type().to_string()),
+            key_algorithm: c_string(tls.key_type().algorithm()),
+            chain_pem: OnceLock::new(),
+            key_pem: OnceLock::new(),
+            tls,
+        }
+    }
+}
+
+/// Argument names the errors of `ctls_server_tls_load` cite.
+const ARGUMENT_NAMES: ListenerVars = ListenerVars {
+    enabled: "enabled",
+    certificate: "certificate",
+    private_key: "private_key",
+    passphrase: "passphrase",
+};
+
+/// Loads and checks a listener's identity.
+///
+/// `certificate` and `private_key` take the same forms as the environment
+/// variables: `file:/abs/path`, `file:///abs/path`, a bare path (relative
+/// paths resolve against the working directory), or the PEM text itself.
+/// Both may name the same combined file. `passphrase` (nullable; an empty
+/// string counts as none) decrypts an encrypted key and is used byte for
+/// byte. All three are copied; nothing is kept after the call.
+///
+/// On success `*out` receives a new handle (release it with
+/// `ctls_server_tls_free`). On failure `*out` is NULL and, when `err` is not
+/// NULL, `*err` receives the details (release with `ctls_error_free`); the
+/// error names the argument (`"certificate"`, `"private_key"`) and the file.
+///
+/// Errors: `CTLS_ERR_NULL_ARGUMENT`, `CTLS_ERR_INVALID_UTF8` (certificate or
+/// private_key), and every loading error of the contract
+/// (`CTLS_ERR_FILE_NOT_FOUND`, `CTLS_ERR_PEM_INVALID`, `CTLS_ERR_KEY_MISMATCH`, …).
+#[no_mangle]
+#[must_use]
+pub extern "C" fn ctls_server_tls_load(
+    certificate: *const c_char,
+    private_key: *const c_char,
+    passphrase: *const c_char,
+    out: *mut *const ctls_server_tls,
+    err: *mut *const ctls_error,
+) -> ctls_status {
+    ffi_boundary! { err =>
+        handle::clear(out);
+        let out = Out::new(out, "out")?;
+        let certificate = arg_bytes(certificate, "certificate")?;
+        let private_key = arg_bytes(private_key, "private_key")?;
+        let certificate = utf8(certificate, "certificate")?;
+        let private_key = utf8(private_key, "private_key")?;
+        let passphrase = optional_bytes(passphrase)
+            .filter(|bytes| !bytes.is_empty())
+            .map(Passphrase::new);
+
+        let base_dir = std::env::current_dir().unwrap_or_default();
+        let location = |value: &str, name: &'static str| {
+            Location::parse(value, &base_dir).map_err(|e| ErrorData::from(e.with_env_var(name)))
+        };
+        let settings = ListenerSettings {
+            certificate: location(certificate, ARGUMENT_NAMES.certificate)?,
+            private_key: location(private_key, ARGUMENT_NAMES.private_key)?,
+            passphrase,
+            names: ARGUMENT_NAMES,
+        };
+        let tls = ServerTls::load(&settings, &Options::default())?;
+        out.write(handle::into_raw(Arc::new(ServerTlsView::new(tls))));
+        Ok(())
+    }
+}
+
+/// How many certificates the chain holds (at least 1); 0 when `tls` is NULL.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_chain_len(tls: *const ctls_server_tls) -> usize {
+    ffi_boundary! {
+        handle::get(tls).map_or(0, |view| view.chain.len())
+    }
+}
+
+/// The i-th certificate of the chain (0 is the leaf), borrowed from `tls`;
+/// NULL when `tls` is NULL or `index` is out of range.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_certificate(
+    tls: *const ctls_server_tls,
+    index: usize,
+) -> *const ctls_certificate {
+    ffi_boundary! {
+        handle::get(tls).map_or(std::ptr::null(), |view| certificate::nth(&view.chain, index))
+    }
+}
+
+/// The DER bytes of the i-th certificate of the chain (0 is the leaf) in
+/// `*data` / `*len`, valid as long as `tls`.
+///
+/// Errors: `CTLS_ERR_NULL_ARGUMENT`; `CTLS_ERR_CONFIG_INVALID` when `index`
+/// is not less than `ctls_server_tls_chain_len(tls)`.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn ctls_server_tls_cert_der(
+    tls: *const ctls_server_tls,
+    index: usize,
+    data: *mut *const u8,
+    len: *mut usize,
+) -> ctls_status {
+    let err: *mut *const ctls_error = std::ptr::null_mut();
+    ffi_boundary! { err =>
+        let view = handle::arg(tls, "tls")?;
+        certificate::nth_der(&view.chain, index, "index", data, len)
+    }
+}
+
+/// The private key as unencrypted PKCS#8 DER in `*data` / `*len`, valid as
+/// long as `tls` (the bytes are wiped when it is freed). Secret: never log it.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn ctls_server_tls_key_der(
+    tls: *const ctls_server_tls,
+    data: *mut *const u8,
+    len: *mut usize,
+) -> ctls_status {
+    let err: *mut *const ctls_error = std::ptr::null_mut();
+    ffi_boundary! { err =>
+        let view = handle::arg(tls, "tls")?;
+        handle::write_bytes(data, len, view.tls.key().pkcs8_der())
+    }
+}
+
+/// The chain as concatenated `CERTIFICATE` PEM blocks, leaf first (what a
+/// TLS server takes as its certificate file). Lives as long as `tls`.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_chain_pem(tls: *const ctls_server_tls) -> *const c_char {
+    ffi_boundary! {
+        handle::get(tls).map_or(std::ptr::null(), |view| {
+            view.chain_pem.get_or_init(|| c_string(&view.tls.chain_pem())).as_ptr()
+        })
+    }
+}
+
+/// The private key as one unencrypted `PRIVATE KEY` PEM block. Lives as
+/// long as `tls` and is wiped when it is freed. Secret: never log it.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_key_pem(tls: *const ctls_server_tls) -> *const c_char {
+    ffi_boundary! {
+        handle::get(tls).map_or(std::ptr::null(), |view| {
+            view.key_pem
+                .get_or_init(|| {
+                    let pem = view.tls.key_pem();
+                    let mut bytes = Zeroizing::new(Vec::with_capacity(pem.len() + 1));
+                    bytes.extend_from_slice(pem.as_bytes());
+                    bytes.push(0);
+                    bytes
+                })
+                .as_ptr()
+                .cast()
+        })
+    }
+}
+
+/// The key's algorithm and size, e.g. `"RSA 2048-bit"`, `"ECDSA P-256"`, `"Ed25519"`.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_key_type(tls: *const ctls_server_tls) -> *const c_char {
+    ffi_boundary! {
+        handle::get(tls).map_or(std::ptr::null(), |view| view.key_type.as_ptr())
+    }
+}
+
+/// The key's algorithm family: `"RSA"`, `"EC"` or `"Ed25519"`.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_key_algorithm(tls: *const ctls_server_tls) -> *const c_char {
+    ffi_boundary! {
+        handle::get(tls).map_or(std::ptr::null(), |view| view.key_algorithm.as_ptr())
+    }
+}
+
+/// The key size in bits (the curve size for EC keys, 256 for Ed25519); 0
+/// when `tls` is NULL.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_key_bits(tls: *const ctls_server_tls) -> usize {
+    ffi_boundary! {
+        handle::get(tls).map_or(0, |view| view.tls.key_type().bits())
+    }
+}
+
+/// How many warnings loading produced (expiry, chain links, no
+/// subjectAltName, unused passphrase); 0 when `tls` is NULL.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_warnings_len(tls: *const ctls_server_tls) -> usize {
+    ffi_boundary! {
+        handle::get(tls).map_or(0, |view| view.warnings.len())
+    }
+}
+
+/// The i-th warning, borrowed from `tls`; NULL when out of range.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_warning(
+    tls: *const ctls_server_tls,
+    index: usize,
+) -> *const ctls_warning {
+    ffi_boundary! {
+        handle::get(tls).map_or(std::ptr::null(), |view| warning::nth(&view.warnings, index))
+    }
+}
+
+/// Releases an identity from `ctls_server_tls_load` (its key bytes are
+/// wiped). NULL is ignored. Never pass one borrowed from a config.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_free(tls: *const ctls_server_tls) {
+    ffi_boundary! {
+        handle::free(tls)
+    }
+}
