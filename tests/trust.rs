@@ -747,3 +747,31 @@ fn check_command_reports_trust_and_identity_with_its_flags() {
     assert_eq!(report["identity"]["usesTls"], false);
     assert!(!json.contains("s3cret"));
 }
+
+#[test]
+fn trust_is_shared_between_threads() {
+    fn send_sync<T: Send + Sync + Clone>() {}
+    send_sync::<Trust>();
+    send_sync::<console_tls::Verified>();
+    send_sync::<Identity>();
+
+    let root = Ca::root("Shared Root");
+    let leaf = root.leaf(&["identity.test"]);
+    let trust = trust_of(&[&root.pem()]);
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let trust = trust.clone();
+            let chain = vec![leaf.der()];
+            std::thread::spawn(move || {
+                for _ in 0..20 {
+                    trust
+                        .verify_server(&chain, "identity.test", SystemTime::now())
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+}
