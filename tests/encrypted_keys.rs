@@ -660,10 +660,13 @@ fn server_tls_errors_name_the_variables_and_the_file() {
 // Hostile parameters: refused from the parameters alone, before any key derivation.
 
 fn crafted_pem(params: pbes2::Parameters<'_>) -> Vec<u8> {
-    let ciphertext = [0x5au8; 48];
+    crafted_pem_with_data(params, &[0x5a; 48])
+}
+
+fn crafted_pem_with_data(params: pbes2::Parameters<'_>, ciphertext: &[u8]) -> Vec<u8> {
     let info = EncryptedPrivateKeyInfo {
         encryption_algorithm: EncryptionScheme::Pbes2(params),
-        encrypted_data: &ciphertext,
+        encrypted_data: ciphertext,
     };
     pem_encode("ENCRYPTED PRIVATE KEY", &info.to_der().unwrap()).into_bytes()
 }
@@ -770,6 +773,33 @@ fn hostile_scrypt_parameters_are_refused_before_any_work() {
     let block = block_of(&scrypt_pem(1 << 18, 8, 1));
     let described = encrypted::describe(&block).unwrap().unwrap();
     assert_eq!(described.kdf, "scrypt (N=262144, r=8, p=1)");
+}
+
+#[test]
+fn truncated_ciphertext_is_a_damaged_file_not_a_wrong_passphrase() {
+    for len in [0, 47, 49] {
+        let params = pbes2::Parameters::pbkdf2_sha256_aes256cbc(2048, &SALT, &IV).unwrap();
+        let pem_text = crafted_pem_with_data(params, &vec![0x5a; len]);
+        assert_refused(&pem_text, ErrorCode::PemInvalid, "truncated or damaged");
+    }
+
+    // A legacy key with its last 5 bytes cut off.
+    let f = fixture("rsa-legacy-aes128");
+    let block = block_of(&f.pem());
+    let body = pem_encode("RSA PRIVATE KEY", &block.der[..block.der.len() - 5]);
+    let headers = format!(
+        "Proc-Type: 4,ENCRYPTED\nDEK-Info: {}\n\n",
+        block.header("DEK-Info").unwrap()
+    );
+    let damaged = body.replacen("-----\n", &format!("-----\n{headers}"), 1);
+    for passphrase in [None, Some(f.pass())] {
+        let error = load_private_key(damaged.as_bytes(), passphrase.as_deref()).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::PemInvalid, "{error}");
+        assert!(
+            error.to_string().contains("truncated or damaged"),
+            "{error}"
+        );
+    }
 }
 
 #[test]

@@ -212,6 +212,7 @@ impl<'a> Pbes2<'a> {
                 )))
             }
         };
+        check_whole_blocks(cipher, info.encrypted_data).map_err(malformed)?;
         if let Some(length) = params.kdf.key_length() {
             if usize::from(length) != cipher.key_len() {
                 return Err(malformed(format_args!(
@@ -620,7 +621,8 @@ impl CbcCipher {
         }
     }
 
-    fn iv_len(self) -> usize {
+    /// The block size, which is also the IV's length.
+    fn block_len(self) -> usize {
         match self {
             CbcCipher::DesEde3 => 8,
             _ => 16,
@@ -651,6 +653,20 @@ impl CbcCipher {
     }
 }
 
+/// CBC ciphertext is whole blocks: anything else is a damaged file, which
+/// must not be reported as a wrong passphrase.
+fn check_whole_blocks(cipher: CbcCipher, data: &[u8]) -> std::result::Result<(), String> {
+    if !data.is_empty() && data.len() % cipher.block_len() == 0 {
+        return Ok(());
+    }
+    Err(format!(
+        "the encrypted key is {} bytes, not a whole number of {}-byte {} blocks; the file is truncated or damaged",
+        data.len(),
+        cipher.block_len(),
+        cipher.name()
+    ))
+}
+
 /// Legacy encryption exists only for the traditional RSA and EC formats;
 /// other labels (a DSA key, say) are left for the key-type checks to name.
 fn is_legacy_encrypted(block: &Block) -> bool {
@@ -679,12 +695,13 @@ fn dek_info(block: &Block) -> Result<(CbcCipher, Vec<u8>)> {
         if name.chars().count() > 40 {
             shown.push('…');
         }
-        unsupported(format!("a key with legacy PEM encryption {shown:?}"))
+        obsolete(format!("a key with legacy PEM encryption {shown:?}"))
     })?;
     let iv = decode_hex(iv_hex.trim()).ok_or_else(|| bad("the DEK-Info IV is not hexadecimal"))?;
-    if iv.len() != cipher.iv_len() {
+    if iv.len() != cipher.block_len() {
         return Err(bad("the DEK-Info IV has the wrong length for its cipher"));
     }
+    check_whole_blocks(cipher, &block.der).map_err(|reason| bad(&reason))?;
     Ok((cipher, iv))
 }
 
