@@ -14,7 +14,9 @@
 //! aws-lc (which cleanses its HMAC contexts), scrypt's ROMix runs over buffers
 //! wiped on drop, the block ciphers wipe their key schedules (`zeroize`
 //! features of `aes`, `des`, `cbc`), and every buffer that holds a derived
-//! key or plaintext is `Zeroizing`.
+//! key or plaintext is `Zeroizing`. Out of reach: stack temporaries inside
+//! other crates (an HMAC `Tag`, MD5's working state) and copies the compiler
+//! makes when it moves values.
 
 use std::fmt;
 use std::num::NonZeroU32;
