@@ -23,7 +23,6 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::pem::{self, Block};
-use crate::provider;
 use crate::warning::{Warning, WarningCode};
 
 pub use encrypted::Encryption;
@@ -88,7 +87,8 @@ impl PrivateKey {
         Zeroizing::new(crate::certificate::pem_encode("PRIVATE KEY", &self.pkcs8))
     }
 
-    /// The key as rustls takes it.
+    /// The key as rustls takes it. The copy is not wiped when dropped (the
+    /// type does not wipe itself); call `zeroize()` on it when done.
     pub fn to_rustls(&self) -> PrivateKeyDer<'static> {
         PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.pkcs8.to_vec()))
     }
@@ -302,11 +302,12 @@ fn normalise(format: KeyFormat, der: &[u8], curve_hint: Option<KeyType>) -> Resu
             (Zeroizing::new(der.to_vec()), key_type)
         }
     };
+    // The provider's `KeyProvider::load_private_key` takes an owned copy of
+    // the key and frees it unwiped; its aws-lc-rs implementation is this
+    // function, which borrows. (aws-lc wipes what it frees.)
     let rustls_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pkcs8.as_slice()));
-    let signing_key = provider::get()
-        .key_provider
-        .load_private_key(rustls_der.clone_key())
-        .map_err(|e| {
+    let signing_key =
+        rustls::crypto::aws_lc_rs::sign::any_supported_type(&rustls_der).map_err(|e| {
             Error::new(ErrorKind::MalformedKey {
                 format: "private",
                 reason: format!("the {key_type} key is inconsistent ({e})"),
