@@ -33,6 +33,7 @@
 
 pub mod certificate;
 pub mod config;
+pub mod dev_certs;
 pub mod error;
 pub mod key;
 pub mod location;

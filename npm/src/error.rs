@@ -26,4 +26,3 @@ fn build(env: &Env, error: &console_tls::Error) -> Result<napi::Error> {
     }
     Ok(napi::Error::from(object.into_unknown(env)?))
 }
-

@@ -3,6 +3,7 @@
 //! Exit codes: 0 clean, 1 problems, 2 usage.
 
 mod check;
+mod dev_certs;
 mod inspect;
 
 use std::path::PathBuf;
@@ -28,6 +29,8 @@ enum Command {
     Check(CheckArgs),
     /// Describe a PEM or DER file: certificates, keys, bundles.
     Inspect(inspect::InspectArgs),
+    /// Write a throwaway PKI for development and print the environment that uses it.
+    DevCerts(dev_certs::DevCertsArgs),
 }
 
 /// Options shared by the commands that read the environment.
@@ -68,5 +71,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args.env, args.json),
         Command::Inspect(args) => inspect::run(&args),
+        Command::DevCerts(args) => dev_certs::run(&args),
     }
 }
