@@ -427,10 +427,14 @@ impl fmt::Display for Error {
             HostnameMismatch { name, names } => {
                 write!(f, "the certificate is not valid for {name}")?;
                 if names.is_empty() {
-                    f.write_str(" (it names no host)")
+                    f.write_str(" (it names no host)")?;
                 } else {
-                    write!(f, " (it names {})", names.join(", "))
+                    write!(f, " (it names {})", names.join(", "))?;
                 }
+                write!(
+                    f,
+                    "; connect by a name the certificate lists, or reissue it with {name} in its subjectAltName"
+                )
             }
             Expired { not_after } => write!(
                 f,

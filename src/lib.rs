@@ -25,7 +25,8 @@
 //! The modules follow the loading path: [`settings`] (the environment
 //! contract) → [`location`] (bounded file reading) → [`pem`] (every block
 //! accounted for) → [`certificate`] and [`key`] → [`server_tls`] (a listener's
-//! identity) → [`config`] (everything the environment configures) and
+//! identity); [`trust`] (extra CAs and server verification) and [`identity`]
+//! (Identity's URLs) → [`config`] (everything the environment configures) and
 //! [`report`] (every problem at once, for `console-tls check`).
 
 #![deny(unsafe_code)]
@@ -35,6 +36,7 @@ pub mod certificate;
 pub mod config;
 pub mod dev_certs;
 pub mod error;
+pub mod identity;
 pub mod key;
 pub mod location;
 pub mod options;
@@ -43,17 +45,20 @@ pub mod provider;
 pub mod report;
 pub mod server_tls;
 pub mod settings;
+pub mod trust;
 pub mod warning;
 
 pub use certificate::{Certificate, CertificateInfo};
 pub use config::Config;
 pub use error::{Error, ErrorCode, ErrorKind, Result, Source};
+pub use identity::Identity;
 pub use key::{KeyFormat, KeyType, PrivateKey};
 pub use location::Location;
 pub use options::Options;
 pub use report::Report;
 pub use server_tls::ServerTls;
 pub use settings::{Listener, ListenerSettings, Passphrase, Settings};
+pub use trust::{Trust, Verified};
 pub use warning::{Warning, WarningCode};
 
 /// The library version.

@@ -1,0 +1,162 @@
+//! Reading extra CA bundles so that every block is accounted for: loaded,
+//! collapsed as a duplicate, skipped as a non-certificate, or reported as a
+//! problem with its index and line. A bad block does not hide the good blocks
+//! after it (Node stops at the first bad block; this is deliberate).
+
+use std::collections::HashMap;
+
+use crate::certificate::{is_certificate_label, Certificate};
+use crate::error::{Error, ErrorKind, Source};
+use crate::location::Location;
+use crate::options::Options;
+use crate::pem;
+use crate::warning::{Warning, WarningCode};
+
+/// What the sources held.
+#[derive(Debug, Default)]
+pub(crate) struct Loaded {
+    /// Unique certificates, in the order first seen.
+    pub extras: Vec<Certificate>,
+    /// Duplicates, skipped blocks, validity of the extras.
+    pub warnings: Vec<Warning>,
+    /// Missing or unreadable files, bad blocks, files without certificates.
+    /// Each names its source (and block); the caller adds the variable.
+    pub problems: Vec<Error>,
+}
+
+/// Where a certificate was first seen, for duplicate warnings.
+struct Seen {
+    place: String,
+    index: usize,
+}
+
+/// Loads every source in order.
+pub(crate) fn load_sources(sources: &[Location], options: &Options) -> Loaded {
+    let mut loaded = Loaded::default();
+    // Keyed by SHA-256 fingerprint: one entry per distinct DER.
+    let mut seen: HashMap<String, Seen> = HashMap::new();
+    for location in sources {
+        load_source(location, options, &mut loaded, &mut seen);
+    }
+    let now = options.now();
+    let validity: Vec<Warning> = loaded
+        .extras
+        .iter()
+        .flat_map(|cert| cert.validity_warnings(now, "extra CA"))
+        .collect();
+    loaded.warnings.extend(validity);
+    loaded
+}
+
+fn load_source(
+    location: &Location,
+    options: &Options,
+    loaded: &mut Loaded,
+    seen: &mut HashMap<String, Seen>,
+) {
+    let source = location.source();
+    let problem = |error: Error| error.with_source(source.clone());
+    let bytes = match location.read(options.max_file_size) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            loaded.problems.push(problem(error));
+            return;
+        }
+    };
+    if !pem::contains_pem(&bytes) {
+        // Like the listener loader, a DER file holding one certificate is accepted.
+        let outcome = if bytes.first() == Some(&0x30) {
+            Certificate::from_der(&bytes)
+        } else {
+            Err(Error::new(ErrorKind::NoCertificate { found: Vec::new() }))
+        };
+        match outcome {
+            Ok(cert) => add(cert, &source, None, loaded, seen),
+            Err(error) => loaded.problems.push(problem(error)),
+        }
+        return;
+    }
+    let mut certificate_blocks = 0;
+    let mut other_labels: Vec<String> = Vec::new();
+    for entry in pem::scan(&bytes) {
+        if !is_certificate_label(&entry.label) {
+            let (index, line) = match &entry.block {
+                Ok(block) => (block.index, Some(block.line)),
+                Err(error) => (error.block().unwrap_or(0), error.line()),
+            };
+            loaded
+                .warnings
+                .push(skipped_block(&entry.label, &source, index, line));
+            if !other_labels.contains(&entry.label) {
+                other_labels.push(entry.label);
+            }
+            continue;
+        }
+        certificate_blocks += 1;
+        match entry.block {
+            Err(error) => loaded.problems.push(problem(error)),
+            Ok(block) => match Certificate::from_der(&block.der) {
+                Ok(cert) => add(cert, &source, Some((block.index, block.line)), loaded, seen),
+                Err(error) => loaded
+                    .problems
+                    .push(problem(error.with_block(block.index, Some(block.line)))),
+            },
+        }
+    }
+    if certificate_blocks == 0 {
+        loaded
+            .problems
+            .push(problem(Error::new(ErrorKind::NoCertificate {
+                found: other_labels,
+            })));
+    }
+}
+
+fn add(
+    cert: Certificate,
+    source: &Source,
+    block: Option<(usize, usize)>,
+    loaded: &mut Loaded,
+    seen: &mut HashMap<String, Seen>,
+) {
+    let place = match block {
+        Some((index, line)) => format!("block {index} (line {line}) of {source}"),
+        None => source.to_string(),
+    };
+    let fingerprint = cert.info().fingerprint256.clone();
+    if let Some(first) = seen.get(&fingerprint) {
+        loaded.warnings.push(Warning::new(
+            WarningCode::DuplicateCertificate,
+            format!(
+                "{place} is the same certificate as {} ({}); the copy is ignored",
+                first.place,
+                loaded.extras[first.index].info().subject
+            ),
+        ));
+        return;
+    }
+    seen.insert(
+        fingerprint,
+        Seen {
+            place,
+            index: loaded.extras.len(),
+        },
+    );
+    loaded.extras.push(cert);
+}
+
+fn skipped_block(label: &str, source: &Source, index: usize, line: Option<usize>) -> Warning {
+    let place = match line {
+        Some(line) => format!("block {index} (line {line}) of {source}"),
+        None => format!("block {index} of {source}"),
+    };
+    let advice = if label.contains("PRIVATE KEY") {
+        "remove it: a CA bundle needs no keys, and this one is readable by whoever can read the bundle"
+    } else {
+        "a CA bundle needs only CERTIFICATE blocks"
+    };
+    Warning::new(
+        WarningCode::TrustProblem,
+        format!("{place} is a {label} block, not a certificate, and is skipped; {advice}"),
+    )
+}
