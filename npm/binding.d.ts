@@ -9,6 +9,15 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** The core's `Trust`, held for `verifyServer`. */
+export declare class TrustHandle {
+  /**
+   * Verifies `chain` (each entry DER or PEM bytes, or PEM text; server
+   * certificate first) for `hostname` at `nowMs` (default: now).
+   */
+  verifyServer(chain: Array<string | Buffer>, hostname: string, nowMs?: number | undefined | null): Verified
+}
+
 /** What an operator wants to know about one certificate. */
 export interface CertificateInfo {
   subject: string
@@ -40,6 +49,10 @@ export interface Config {
   server?: ServerTls
   /** The management listener, `null` when `MANAGEMENT_SERVER_SSL_ENABLED` is not true. */
   management?: ServerTls
+  /** Mozilla's roots plus `NODE_EXTRA_CA_CERTS`. */
+  trust: Trust
+  /** `KEYCLOAK_BASE_URL` / `KEYCLOAK_INTERNAL_BASE_URL`. */
+  identity: Identity
   /** Every warning, each naming its variable. */
   warnings: Array<WarningInfo>
 }
@@ -53,6 +66,17 @@ export declare function contractVariables(): Array<string>
 /** The core library's version. */
 export declare function coreVersion(): string
 
+/** Identity's URLs. */
+export interface Identity {
+  /** `KEYCLOAK_BASE_URL`, normalised (`null` when unset). */
+  baseUrl?: string
+  /** `KEYCLOAK_INTERNAL_BASE_URL`, or the base URL when unset. */
+  internalBaseUrl?: string
+  /** A configured URL is `https://`. */
+  usesTls: boolean
+  warnings: Array<WarningInfo>
+}
+
 /** Loads everything `vars` (the contract's variables) configures. */
 export declare function loadFromEnv(vars: Record<string, string>, options?: NativeOptions | undefined | null): Config
 
@@ -64,6 +88,12 @@ export declare function loadServerTls(args: ServerTlsArgs, options?: NativeOptio
 
 /** `loadServerTls` on the thread pool. */
 export declare function loadServerTlsAsync(args: ServerTlsArgs, options?: NativeOptions | undefined | null): Promise<ServerTls>
+
+/** Loads extra CA certificates on top of the base roots. */
+export declare function loadTrust(args: TrustArgs, options?: NativeOptions | undefined | null): Trust
+
+/** `loadTrust` on the thread pool. */
+export declare function loadTrustAsync(args: TrustArgs, options?: NativeOptions | undefined | null): Promise<Trust>
 
 /**
  * Loader options as JavaScript passes them (the public wrapper has already
@@ -108,6 +138,44 @@ export interface ServerTlsArgs {
   passphrase?: string | Buffer
   /** Directory that relative paths resolve against. */
   baseDir?: string
+}
+
+/** A loaded trust as data, plus the handle the wrapper hides. */
+export interface Trust {
+  /** The extra certificates as PEM strings, one per certificate, deduplicated. */
+  ca: Array<string>
+  /** One entry per extra certificate. */
+  certificates: Array<CertificateInfo>
+  warnings: Array<WarningInfo>
+  /** How many of the base roots come from Mozilla's store. */
+  mozillaRoots: number
+  /** How many come from the operating system's (0 unless `system`). */
+  systemRoots: number
+  handle: TrustHandle
+}
+
+/** `loadTrust` arguments. */
+export interface TrustArgs {
+  /** One location or several: a path, `file:/path`, or the PEM text itself. */
+  extraCaCerts?: string | Array<string>
+  /** Problems are errors (default) or warnings. */
+  strict?: boolean
+  /** Add the operating system's root store to Mozilla's. */
+  system?: boolean
+  /** Directory that relative paths resolve against. */
+  baseDir?: string
+}
+
+/** A chain that verified. */
+export interface Verified {
+  /** The trust anchor's subject (for a directly trusted certificate, its own). */
+  anchorSubject: string
+  /** The server certificate itself is one of the extras (exact bytes). */
+  trustedDirectly: boolean
+  /** `'extra'`, `'mozilla'` or `'system'`. */
+  anchorSource: string
+  /** The presented certificates the path used, server certificate first. */
+  chain: Array<CertificateInfo>
 }
 
 /** A warning as data. */

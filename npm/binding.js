@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.TrustHandle = nativeBinding.TrustHandle
 module.exports.check = nativeBinding.check
 module.exports.contractVariables = nativeBinding.contractVariables
 module.exports.coreVersion = nativeBinding.coreVersion
@@ -842,3 +843,5 @@ module.exports.loadFromEnv = nativeBinding.loadFromEnv
 module.exports.loadFromEnvAsync = nativeBinding.loadFromEnvAsync
 module.exports.loadServerTls = nativeBinding.loadServerTls
 module.exports.loadServerTlsAsync = nativeBinding.loadServerTlsAsync
+module.exports.loadTrust = nativeBinding.loadTrust
+module.exports.loadTrustAsync = nativeBinding.loadTrustAsync

@@ -12,6 +12,7 @@
 
 mod convert;
 mod error;
+mod trust;
 
 use std::collections::HashMap;
 
@@ -156,6 +157,10 @@ pub struct Config {
     pub server: Option<ServerTls>,
     /// The management listener, `null` when `MANAGEMENT_SERVER_SSL_ENABLED` is not true.
     pub management: Option<ServerTls>,
+    /// Mozilla's roots plus `NODE_EXTRA_CA_CERTS`.
+    pub trust: trust::Trust,
+    /// `KEYCLOAK_BASE_URL` / `KEYCLOAK_INTERNAL_BASE_URL`.
+    pub identity: trust::Identity,
     /// Every warning, each naming its variable.
     pub warnings: Vec<WarningInfo>,
 }
@@ -165,6 +170,8 @@ impl From<&console_tls::Config> for Config {
         Config {
             server: config.server.as_ref().map(ServerTls::from),
             management: config.management.as_ref().map(ServerTls::from),
+            trust: trust::Trust::from(&config.trust),
+            identity: trust::Identity::from(&config.identity),
             warnings: convert::warnings(&config.warnings),
         }
     }
