@@ -6,7 +6,6 @@
 // process.env as the default environment, tls.rootCertificates,
 // process.emitWarning, and the walk through getPeerCertificate(true).
 
-const tls = require('node:tls')
 const native = require('./binding.js')
 
 /** Where a loaded trust keeps its native handle (not enumerable, not copied by spreads or JSON). */
@@ -179,7 +178,8 @@ function agentOptions(trust) {
   const extras = checkObject(trust, 'trust').ca ?? []
   if (!Array.isArray(extras)) throw new TypeError('trust.ca must be an array of PEM strings')
   // A `ca` option replaces Node's default store: start from its bundled roots.
-  return { ca: [...tls.rootCertificates, ...extras] }
+  // node:tls is loaded here, not at require() time: it costs ~10 ms to load.
+  return { ca: [...require('node:tls').rootCertificates, ...extras] }
 }
 
 function check(env, options) {
