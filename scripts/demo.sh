@@ -7,12 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== build: console-tls CLI (cargo build --release)"
-cargo build --release --bin console-tls
-
 echo "== build: Node addon (npm/)"
 npm --prefix npm install --no-audit --no-fund
 npm --prefix npm run build
+
+# Built last, right before it runs: a target directory shared with other
+# checkouts (CARGO_TARGET_DIR) may have its binary replaced in the meantime.
+echo "== build: console-tls CLI (cargo build --release)"
+cargo build --release --bin console-tls
 
 target_dir=$(cargo metadata --format-version 1 --no-deps |
   node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).target_directory))')
