@@ -6,8 +6,11 @@ use serde::Serialize;
 use crate::certificate::{unix_seconds, CertificateInfo};
 use crate::config::load_listener;
 use crate::error::Error;
+use crate::identity::{redacted, Identity};
+use crate::location::Location;
 use crate::options::Options;
 use crate::settings::{Listener, Settings};
+use crate::trust::Trust;
 use crate::warning::Warning;
 
 /// The outcome of checking a configuration. Never an error itself.
@@ -16,6 +19,10 @@ use crate::warning::Warning;
 pub struct Report {
     /// One entry per listener, main first.
     pub listeners: Vec<ListenerReport>,
+    /// The trust for outgoing TLS (`NODE_EXTRA_CA_CERTS`).
+    pub trust: TrustReport,
+    /// Identity's URLs.
+    pub identity: IdentityReport,
     /// Every problem found (errors that would stop start-up).
     pub problems: Vec<Problem>,
     /// Every warning.
@@ -42,6 +49,38 @@ pub struct ListenerReport {
     pub key_format: Option<String>,
     /// How the key was encrypted (when it was).
     pub key_encryption: Option<String>,
+}
+
+/// The trust's state.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustReport {
+    /// Whether it loaded without problem (lenient mode: problems are warnings).
+    pub ok: bool,
+    /// The bundle's path, `"inline PEM"`, or `None` when unset.
+    pub extra_ca_certs: Option<String>,
+    /// The extra certificates that loaded, deduplicated, in order.
+    pub certificates: Vec<CertificateInfo>,
+    /// How many of Mozilla's roots are trusted as well.
+    pub mozilla_roots: usize,
+    /// How many of the operating system's roots are trusted as well (0 unless requested).
+    pub system_roots: usize,
+    /// Whether problems are errors (the default) or warnings.
+    pub strict: bool,
+}
+
+/// Identity's URLs (user names and passwords removed).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityReport {
+    /// Whether both URLs parsed and are acceptable.
+    pub ok: bool,
+    /// `KEYCLOAK_BASE_URL`.
+    pub base_url: Option<String>,
+    /// `KEYCLOAK_INTERNAL_BASE_URL` (defaults to the base URL).
+    pub internal_base_url: Option<String>,
+    /// Whether a configured URL is `https://`.
+    pub uses_tls: bool,
 }
 
 /// An error as data.
@@ -116,10 +155,25 @@ impl Report {
 }
 
 /// Checks everything `settings` configures and reports every problem;
-/// one listener's failure does not hide the other's.
+/// one listener's failure does not hide the other's, and every problem of
+/// the trust bundle and of Identity's URLs is listed, not only the first.
 pub fn check(settings: &Settings, options: &Options) -> Report {
     let mut report = Report {
         listeners: Vec::new(),
+        trust: TrustReport {
+            ok: true,
+            extra_ca_certs: None,
+            certificates: Vec::new(),
+            mozilla_roots: 0,
+            system_roots: 0,
+            strict: options.strict_trust,
+        },
+        identity: IdentityReport {
+            ok: true,
+            base_url: None,
+            internal_base_url: None,
+            uses_tls: false,
+        },
         problems: Vec::new(),
         warnings: Vec::new(),
         checked_at: unix_seconds(options.now()),
@@ -148,5 +202,36 @@ pub fn check(settings: &Settings, options: &Options) -> Report {
         }
         report.listeners.push(entry);
     }
+    check_trust(settings, options, &mut report);
+    check_identity(settings, options, &mut report);
     report
+}
+
+fn check_trust(settings: &Settings, options: &Options, report: &mut Report) {
+    let (trust, problems) = Trust::from_settings_all(settings, options);
+    report.trust.ok = problems.is_empty();
+    report.trust.extra_ca_certs = match settings.extra_ca_certs() {
+        Ok(Some(Location::File(path))) => Some(path.display().to_string()),
+        Ok(Some(Location::Inline(_))) => Some("inline PEM".to_owned()),
+        Ok(None) | Err(_) => None,
+    };
+    report.trust.certificates = trust.extras().iter().map(|c| c.info().clone()).collect();
+    report.trust.mozilla_roots = trust.mozilla_root_count();
+    report.trust.system_roots = trust.system_root_count();
+    for problem in &problems {
+        report.add_problem(problem);
+    }
+    report.add_warnings(trust.warnings());
+}
+
+fn check_identity(settings: &Settings, options: &Options, report: &mut Report) {
+    let (identity, problems) = Identity::from_settings_all(settings, options);
+    report.identity.ok = problems.is_empty();
+    report.identity.base_url = identity.base_url.as_ref().map(redacted);
+    report.identity.internal_base_url = identity.internal_base_url.as_ref().map(redacted);
+    report.identity.uses_tls = identity.uses_tls();
+    for problem in &problems {
+        report.add_problem(problem);
+    }
+    report.add_warnings(&identity.warnings);
 }

@@ -638,3 +638,140 @@ fn client_config_handshakes_with_a_trusted_server_and_refuses_others() {
         "{text}"
     );
 }
+
+// ---- report and `console-tls check` -------------------------------------
+
+#[test]
+fn report_lists_every_trust_and_identity_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n";
+    let root = Ca::root("Report Root");
+    let path = write(dir.path(), "ca.pem", format!("{bad}{}{bad}", root.pem()));
+    let settings = Settings::from_vars([
+        (VAR, path.to_str().unwrap()),
+        ("KEYCLOAK_BASE_URL", "https://id.example.com"),
+        ("KEYCLOAK_INTERNAL_BASE_URL", "keycloak:8080"),
+    ]);
+    let report = console_tls::report::check(&settings, &Options::default());
+    let problems: Vec<_> = report
+        .problems
+        .iter()
+        .map(|p| (p.code, p.env_var.as_deref(), p.block))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            ("ERR_PEM_INVALID", Some(VAR), Some(1)),
+            ("ERR_PEM_INVALID", Some(VAR), Some(3)),
+            (
+                "ERR_CONFIG_INVALID",
+                Some("KEYCLOAK_INTERNAL_BASE_URL"),
+                None
+            ),
+        ]
+    );
+    assert!(!report.trust.ok && !report.identity.ok);
+    assert_eq!(report.trust.certificates.len(), 1);
+    assert_eq!(report.trust.extra_ca_certs.as_deref(), path.to_str());
+    assert_eq!(
+        report.identity.base_url.as_deref(),
+        Some("https://id.example.com/")
+    );
+
+    let lenient = console_tls::report::check(&settings, &lenient());
+    assert_eq!(lenient.problems.len(), 1, "only the URL stays a problem");
+    assert!(lenient.trust.ok && !lenient.trust.strict);
+    assert_eq!(
+        lenient
+            .warnings
+            .iter()
+            .filter(|w| w.code == "WARN_TRUST_PROBLEM")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn check_command_reports_trust_and_identity_with_its_flags() {
+    let root = Ca::root("CLI Root");
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = write(
+        dir.path(),
+        "ca.pem",
+        format!(
+            "{}-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+            root.pem()
+        ),
+    );
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_console-tls"))
+            .arg("check")
+            .args(args)
+            .env_clear()
+            .env(VAR, &bundle)
+            .env("KEYCLOAK_BASE_URL", "http://admin:s3cret@keycloak:8080")
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+
+    let (code, text) = run(&[]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("trust (NODE_EXTRA_CA_CERTS): "), "{text}");
+    assert!(text.contains("FAILED: 1 extra CA certificate(s)"), "{text}");
+    assert!(text.contains("[1] CN=CLI Root"), "{text}");
+    assert!(
+        text.contains("ERR_PEM_INVALID NODE_EXTRA_CA_CERTS: block 2 (line "),
+        "{text}"
+    );
+    assert!(text.contains("identity: NOT encrypted"), "{text}");
+    assert!(text.contains("WARN_IDENTITY_NOT_ENCRYPTED"), "{text}");
+    assert!(!text.contains("s3cret"), "{text}");
+
+    let (code, text) = run(&["--lenient"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("WARN_TRUST_PROBLEM"), "{text}");
+
+    let (code, text) = run(&["--lenient", "--require-tls"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("ERR_URL_NOT_HTTPS KEYCLOAK_BASE_URL"),
+        "{text}"
+    );
+
+    let (code, json) = run(&["--lenient", "--system-roots", "--json"]);
+    assert_eq!(code, Some(0), "{json}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["trust"]["certificates"][0]["subject"], "CN=CLI Root");
+    assert_eq!(report["identity"]["baseUrl"], "http://keycloak:8080/");
+    assert_eq!(report["identity"]["usesTls"], false);
+    assert!(!json.contains("s3cret"));
+}
+
+#[test]
+fn trust_is_shared_between_threads() {
+    fn send_sync<T: Send + Sync + Clone>() {}
+    send_sync::<Trust>();
+    send_sync::<console_tls::Verified>();
+    send_sync::<Identity>();
+
+    let root = Ca::root("Shared Root");
+    let leaf = root.leaf(&["identity.test"]);
+    let trust = trust_of(&[&root.pem()]);
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let trust = trust.clone();
+            let chain = vec![leaf.der()];
+            std::thread::spawn(move || {
+                for _ in 0..20 {
+                    trust
+                        .verify_server(&chain, "identity.test", SystemTime::now())
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+}

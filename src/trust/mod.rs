@@ -29,7 +29,7 @@ use rustls::ClientConfig;
 use rustls_pki_types::CertificateDer;
 
 pub use roots::AnchorSource;
-pub use verification::{parse_server_name, to_rustls_error, Verified};
+pub use verification::{check_server_name, parse_server_name, to_rustls_error, Verified};
 
 use crate::certificate::Certificate;
 use crate::error::{Error, Result};
@@ -210,6 +210,18 @@ impl Trust {
         let name = parse_server_name(server_name)?;
         self.store
             .verify(chain, &name, verification::unix_time(now))
+    }
+
+    /// Diagnostics only: path building and validity like
+    /// [`Trust::verify_server`] but WITHOUT the name check, to show which
+    /// anchor a chain leads to even when the name is wrong (`console-tls
+    /// probe`). Never use it to decide whether to trust a connection.
+    pub fn verify_chain_without_name(
+        &self,
+        chain: &[CertificateDer<'_>],
+        now: SystemTime,
+    ) -> Result<Verified> {
+        self.store.verify_path(chain, verification::unix_time(now))
     }
 
     /// A rustls verifier with the same logic as [`Trust::verify_server`], for

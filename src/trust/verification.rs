@@ -53,6 +53,15 @@ impl Store {
         name: &ServerName<'_>,
         now: UnixTime,
     ) -> Result<Verified> {
+        self.verify_inner(chain, Some(name), now)
+    }
+
+    fn verify_inner(
+        &self,
+        chain: &[CertificateDer<'_>],
+        name: Option<&ServerName<'_>>,
+        now: UnixTime,
+    ) -> Result<Verified> {
         if chain.is_empty() {
             return Err(Error::new(ErrorKind::InvalidCertificate {
                 reason: "the server presented no certificate".to_owned(),
@@ -69,7 +78,9 @@ impl Store {
 
         if let Some(extra) = self.extras.iter().find(|c| c.der() == &chain[0]) {
             check_validity(leaf, now)?;
-            check_name(&end_entity, leaf, name)?;
+            if let Some(name) = name {
+                check_name(&end_entity, leaf, name)?;
+            }
             return Ok(Verified {
                 anchor_subject: extra.info().subject.clone(),
                 trusted_directly: true,
@@ -89,7 +100,9 @@ impl Store {
                 None,
             )
             .map_err(|e| self.path_error(e, &presented, now))?;
-        check_name(&end_entity, leaf, name)?;
+        if let Some(name) = name {
+            check_name(&end_entity, leaf, name)?;
+        }
 
         let mut used = vec![leaf.info().clone()];
         for intermediate in path.intermediate_certificates() {
@@ -111,6 +124,11 @@ impl Store {
             chain: used,
             anchor_source,
         })
+    }
+
+    /// Path building and validity only (no name check), for diagnostics.
+    pub fn verify_path(&self, chain: &[CertificateDer<'_>], now: UnixTime) -> Result<Verified> {
+        self.verify_inner(chain, None, now)
     }
 
     /// Explains a webpki path-building failure in the contract's terms.
@@ -208,6 +226,16 @@ impl Store {
             )
         }
     }
+}
+
+/// Checks only that the server certificate `leaf` is valid for `server_name`
+/// (a DNS name or an IP address): `ERR_CERT_HOSTNAME_MISMATCH` when not.
+pub fn check_server_name(leaf: &CertificateDer<'_>, server_name: &str) -> Result<()> {
+    let name = parse_server_name(server_name)?;
+    let cert = Certificate::from_der(leaf).map_err(|e| e.with_block(1, None))?;
+    let end_entity = webpki::EndEntityCert::try_from(leaf)
+        .map_err(|e| invalid(format!("webpki cannot parse it ({e})")).with_block(1, None))?;
+    check_name(&end_entity, &cert, &name)
 }
 
 /// Checks that `leaf` is valid for `name` (DNS name or IP address; the CN is

@@ -67,6 +67,8 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, ")");
         }
     }
+    render_trust(report, &mut out);
+    render_identity(report, &mut out);
     if !report.problems.is_empty() {
         let _ = writeln!(out, "\nproblems:");
         for problem in &report.problems {
@@ -93,4 +95,83 @@ pub fn render(report: &Report) -> String {
         }
     );
     out
+}
+
+fn render_trust(report: &Report, out: &mut String) {
+    let trust = &report.trust;
+    let roots = if trust.system_roots > 0 {
+        format!(
+            "{} Mozilla roots and {} system roots",
+            trust.mozilla_roots, trust.system_roots
+        )
+    } else {
+        format!("{} Mozilla roots", trust.mozilla_roots)
+    };
+    let state = if trust.ok { "OK" } else { "FAILED" };
+    match &trust.extra_ca_certs {
+        None => {
+            let _ = writeln!(
+                out,
+                "trust (NODE_EXTRA_CA_CERTS): not set; {roots} only, {state}"
+            );
+        }
+        Some(bundle) => {
+            let _ = writeln!(
+                out,
+                "trust (NODE_EXTRA_CA_CERTS): {bundle}, {state}: {} extra CA certificate(s) plus {roots}{}",
+                trust.certificates.len(),
+                if trust.strict { "" } else { " (lenient)" }
+            );
+        }
+    }
+    for (i, cert) in trust.certificates.iter().enumerate() {
+        let days = (cert.not_after_unix - report.checked_at).div_euclid(86_400);
+        let _ = writeln!(
+            out,
+            "  [{}] {}{}",
+            i + 1,
+            cert.subject,
+            if cert.is_ca {
+                ""
+            } else {
+                " (not a CA: trusted only as this exact certificate)"
+            }
+        );
+        let _ = writeln!(
+            out,
+            "      valid:    {} to {} ({days} days left)",
+            cert.not_before, cert.not_after
+        );
+        let _ = writeln!(out, "      sha256:   {}", cert.fingerprint256);
+    }
+}
+
+fn render_identity(report: &Report, out: &mut String) {
+    let identity = &report.identity;
+    let state = if identity.ok { "OK" } else { "FAILED" };
+    match (&identity.base_url, &identity.internal_base_url) {
+        (None, None) => {
+            let _ = writeln!(out, "identity: KEYCLOAK_BASE_URL not set, {state}");
+        }
+        (base, internal) => {
+            let _ = writeln!(
+                out,
+                "identity: {}, {state}",
+                if identity.uses_tls {
+                    "TLS"
+                } else {
+                    "NOT encrypted"
+                }
+            );
+            if let Some(base) = base {
+                let _ = writeln!(out, "  base URL (KEYCLOAK_BASE_URL):              {base}");
+            }
+            if let Some(internal) = internal {
+                let _ = writeln!(
+                    out,
+                    "  internal URL (KEYCLOAK_INTERNAL_BASE_URL): {internal}"
+                );
+            }
+        }
+    }
 }

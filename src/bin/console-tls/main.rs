@@ -5,6 +5,7 @@
 mod check;
 mod dev_certs;
 mod inspect;
+mod probe;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,8 @@ enum Command {
     Check(CheckArgs),
     /// Describe a PEM or DER file: certificates, keys, bundles.
     Inspect(inspect::InspectArgs),
+    /// Connect to Identity (or any https:// URL) and explain whether its chain is trusted.
+    Probe(probe::ProbeArgs),
     /// Write a throwaway PKI for development and print the environment that uses it.
     DevCerts(dev_certs::DevCertsArgs),
 }
@@ -39,6 +42,15 @@ pub struct EnvArgs {
     /// Resolve relative paths against this directory instead of the working directory.
     #[arg(long, value_name = "DIR")]
     pub base_dir: Option<PathBuf>,
+    /// Report NODE_EXTRA_CA_CERTS problems as warnings and keep what loaded (default: they are errors).
+    #[arg(long)]
+    pub lenient: bool,
+    /// Trust the operating system's root store too, not only Mozilla's and the extras.
+    #[arg(long)]
+    pub system_roots: bool,
+    /// Treat http:// Identity URLs as errors (ERR_URL_NOT_HTTPS) instead of warnings.
+    #[arg(long)]
+    pub require_tls: bool,
 }
 
 impl EnvArgs {
@@ -54,6 +66,9 @@ impl EnvArgs {
     /// Loader options.
     pub fn options(&self) -> Options {
         Options::default()
+            .strict_trust(!self.lenient)
+            .system_roots(self.system_roots)
+            .require_tls(self.require_tls)
     }
 }
 
@@ -71,6 +86,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args.env, args.json),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Probe(args) => probe::run(&args),
         Command::DevCerts(args) => dev_certs::run(&args),
     }
 }
