@@ -215,9 +215,29 @@ export interface ListenerReport {
   keyEncryption: string | null
 }
 
+export interface TrustReport {
+  ok: boolean
+  /** The bundle's path, `'inline PEM'`, or `null` when unset. */
+  extraCaCerts: string | null
+  certificates: ReportCertificate[]
+  mozillaRoots: number
+  systemRoots: number
+  strict: boolean
+}
+
+export interface IdentityReport {
+  ok: boolean
+  /** User name and password removed. */
+  baseUrl: string | null
+  internalBaseUrl: string | null
+  usesTls: boolean
+}
+
 /** The report of `check`: the same JSON as `console-tls check --json`. */
 export interface Report {
   listeners: ListenerReport[]
+  trust: TrustReport
+  identity: IdentityReport
   problems: Problem[]
   warnings: Array<{ code: WarningCode; envVar: string | null; message: string }>
   /** Unix seconds. */

@@ -128,7 +128,17 @@ test('check reports every problem at once and never throws for them', () => {
   )
   assert.deepEqual(report.listeners.map((l) => [l.name, l.ok]), [['server', false], ['management', false]])
 
+  const trustProblems = check({ NODE_EXTRA_CA_CERTS: '/missing/bundle.pem', KEYCLOAK_BASE_URL: 'ftp://identity' })
+  assert.deepEqual(trustProblems.problems.map((p) => [p.code, p.envVar]), [
+    ['ERR_FILE_NOT_FOUND', 'NODE_EXTRA_CA_CERTS'],
+    ['ERR_CONFIG_INVALID', 'KEYCLOAK_BASE_URL'],
+  ])
+  assert.equal(trustProblems.trust.ok, false)
+  assert.equal(trustProblems.identity.ok, false)
+
   const clean = check(env, { baseDir: pki.dir })
+  assert.deepEqual(clean.trust.certificates.map((c) => c.subject), ['CN=root test CA', 'CN=localhost'])
+  assert.equal(clean.identity.internalBaseUrl, 'https://127.0.0.1:8443/')
   assert.deepEqual(clean.problems, [])
   assert.equal(clean.listeners[0].keyFormat, 'encrypted PKCS#8')
   assert.equal(clean.listeners[1].certificates[0].subject, 'CN=management')
