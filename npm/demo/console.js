@@ -137,7 +137,7 @@ async function main() {
     }
 
     step('2. Mock Identity over HTTPS with a self-signed CA:TRUE certificate')
-    guardAgainstHangs() // from here on: no build, only 127.0.0.1 traffic
+    guardAgainstHangs(dir) // from here on: no build, only 127.0.0.1 traffic
     const identity = mockIdentity(pki)
     servers.push(identity)
     const identityPort = await listen(identity)
@@ -209,9 +209,10 @@ async function main() {
 }
 
 /** A hang guard, not a timing assertion: servers and requests that cannot finish must fail the demo. */
-function guardAgainstHangs() {
+function guardAgainstHangs(dir) {
   const guard = setTimeout(() => {
     console.error('DEMO FAILED: the servers and requests were still running after 60 s')
+    fs.rmSync(dir, { recursive: true, force: true })
     process.exit(1)
   }, 60_000)
   guard.unref()
