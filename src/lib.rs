@@ -34,6 +34,7 @@
 
 pub mod certificate;
 pub mod config;
+pub mod dev_certs;
 pub mod error;
 #[allow(unsafe_code)]
 pub mod ffi;

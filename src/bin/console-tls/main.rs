@@ -3,6 +3,7 @@
 //! Exit codes: 0 clean, 1 problems, 2 usage.
 
 mod check;
+mod dev_certs;
 mod inspect;
 mod probe;
 
@@ -31,6 +32,8 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// Connect to Identity (or any https:// URL) and explain whether its chain is trusted.
     Probe(probe::ProbeArgs),
+    /// Write a throwaway PKI for development and print the environment that uses it.
+    DevCerts(dev_certs::DevCertsArgs),
 }
 
 /// Options shared by the commands that read the environment.
@@ -84,5 +87,6 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args.env, args.json),
         Command::Inspect(args) => inspect::run(&args),
         Command::Probe(args) => probe::run(&args),
+        Command::DevCerts(args) => dev_certs::run(&args),
     }
 }

@@ -1,0 +1,10 @@
+// Type-checked as part of `npm test`: the CommonJS entry point's types.
+import consoleTls = require('console-tls')
+
+const config = consoleTls.loadFromEnv()
+const warnings: string[] = config.warnings.map((w) => `${w.code} ${w.envVar ?? ''}: ${w.message}`)
+void warnings
+const ca: string[] = consoleTls.agentOptions(config.trust).ca
+void ca
+// @ts-expect-error there is no such function
+consoleTls.loadEverything()

@@ -1,0 +1,283 @@
+// Types of the public API (index.js / index.mjs). The native layer's own
+// generated typings are in binding.d.ts.
+
+/// <reference types="node" />
+
+/** The stable error codes (see the README's error table). */
+export type ErrorCode =
+  | 'ERR_CONFIG_INVALID'
+  | 'ERR_CONFIG_MISSING'
+  | 'ERR_FILE_NOT_FOUND'
+  | 'ERR_FILE_UNREADABLE'
+  | 'ERR_FILE_TOO_LARGE'
+  | 'ERR_PEM_INVALID'
+  | 'ERR_CERT_INVALID'
+  | 'ERR_KEY_UNSUPPORTED'
+  | 'ERR_KEY_ENCRYPTED'
+  | 'ERR_PASSPHRASE_WRONG'
+  | 'ERR_KEY_MISMATCH'
+  | 'ERR_CHAIN_ORDER'
+  | 'ERR_CERT_UNTRUSTED'
+  | 'ERR_CERT_HOSTNAME_MISMATCH'
+  | 'ERR_CERT_EXPIRED'
+  | 'ERR_CERT_NOT_YET_VALID'
+  | 'ERR_URL_NOT_HTTPS'
+
+/** The warning codes. */
+export type WarningCode =
+  | 'WARN_CERT_EXPIRED'
+  | 'WARN_CERT_NOT_YET_VALID'
+  | 'WARN_CERT_EXPIRING_SOON'
+  | 'WARN_CHAIN_BROKEN'
+  | 'WARN_NO_SUBJECT_ALT_NAME'
+  | 'WARN_PASSPHRASE_UNUSED'
+  | 'WARN_IDENTITY_NOT_ENCRYPTED'
+  | 'WARN_TRUST_PROBLEM'
+  | 'WARN_DUPLICATE_CERTIFICATE'
+  | 'WARN_NODE_INCOMPATIBLE'
+
+/**
+ * What every loader throws (or rejects with) for a configuration problem: a
+ * real `Error` whose one-line message says what is wrong, where, and how to
+ * fix it. Never contains a passphrase or key material.
+ */
+export interface ConsoleTlsError extends Error {
+  code: ErrorCode
+  /** The variable (or API argument: `certificate`, `privateKey`, `extraCaCerts`) at fault. */
+  envVar?: string
+  /** The file at fault, when the input was a file. */
+  path?: string
+  /** The 1-based PEM block at fault. */
+  block?: number
+  /** The line that block starts on. */
+  line?: number
+}
+
+export interface CertificateInfo {
+  /** e.g. `CN=console.example.com, O=Example`. */
+  subject: string
+  issuer: string
+  /** Upper-case hex, as Node's `serialNumber`. */
+  serialNumber: string
+  /** Node's spelling: `DNS:host`, `IP Address:1.2.3.4`, … */
+  subjectAltNames: string[]
+  /** RFC 3339. */
+  notBefore: string
+  /** RFC 3339. */
+  notAfter: string
+  /** `AA:BB:…`, as Node's `fingerprint256`. */
+  fingerprint256: string
+  isCa: boolean
+  /** e.g. `RSA 2048-bit`, `ECDSA P-256`, `Ed25519`. */
+  publicKey: string
+}
+
+export interface ConsoleTlsWarning {
+  code: WarningCode
+  envVar?: string
+  /** One line, prefixed with the variable when known. */
+  message: string
+}
+
+/** A listener's identity, ready for `https.createServer(serverTls)` / `tls.createSecureContext`. */
+export interface ServerTls {
+  /** The chain as PEM, leaf first. */
+  cert: string
+  /** The key as unencrypted PKCS#8 PEM (decrypted when it was encrypted). */
+  key: string
+  /** The chain, leaf first. */
+  certificates: CertificateInfo[]
+  /** e.g. `RSA 2048-bit`, `ECDSA P-256`, `Ed25519`. */
+  keyType: string
+  keyBits: number
+  warnings: ConsoleTlsWarning[]
+}
+
+/** Extra CA certificates on top of the base roots. Pass it to `agentOptions` and `verifyServer`. */
+export interface Trust {
+  /** The extra certificates as PEM strings, deduplicated (Node's bundled roots are not included). */
+  ca: string[]
+  certificates: CertificateInfo[]
+  warnings: ConsoleTlsWarning[]
+  /** How many base roots come from Mozilla's store (the source of Node's bundled roots). */
+  mozillaRoots: number
+  /** How many come from the operating system's store (0 unless `system: true`). */
+  systemRoots: number
+}
+
+export interface Identity {
+  /** `KEYCLOAK_BASE_URL`, normalised; `null` when unset. */
+  baseUrl: string | null
+  /** `KEYCLOAK_INTERNAL_BASE_URL`, or the base URL when unset. */
+  internalBaseUrl: string | null
+  /** A configured Identity URL is `https://`. */
+  usesTls: boolean
+  warnings: ConsoleTlsWarning[]
+}
+
+export interface Config {
+  /** The main listener; `null` when `SERVER_SSL_ENABLED` is not true. */
+  server: ServerTls | null
+  /** The management listener; `null` when `MANAGEMENT_SERVER_SSL_ENABLED` is not true. */
+  management: ServerTls | null
+  /** Mozilla's roots plus `NODE_EXTRA_CA_CERTS`. */
+  trust: Trust
+  identity: Identity
+  /** Every warning (listeners, trust, Identity), each naming its variable. */
+  warnings: ConsoleTlsWarning[]
+}
+
+/** The environment: `process.env` or any object of the same shape. Only the contract's variables are read. */
+export type Env = Record<string, string | number | boolean | undefined | null>
+
+export interface LoadOptions {
+  /** Directory that relative paths resolve against (default: `process.cwd()`). */
+  baseDir?: string
+  /** Trust problems are errors (default `true`) or warnings. */
+  strict?: boolean
+  /** Add the operating system's root store to Mozilla's. */
+  system?: boolean
+  /** `http://` Identity URLs throw `ERR_URL_NOT_HTTPS` instead of warning. */
+  requireTls?: boolean
+  /** Judge certificates at this time instead of now. */
+  now?: Date | number
+  /** The largest file read, in bytes (default 8 MiB). */
+  maxFileSize?: number
+  /** Also report each warning through `process.emitWarning` (type `ConsoleTlsWarning`). */
+  emitWarnings?: boolean
+}
+
+export interface ServerTlsArgs {
+  /** `file:/path`, a path, or the PEM text itself: the chain, leaf first. */
+  certificate: string
+  /** The same forms; may be the same combined file as `certificate`. */
+  privateKey: string
+  /** Decrypts an encrypted key: a string (used as UTF-8, byte for byte) or the bytes. */
+  passphrase?: string | Uint8Array
+  /** Directory that relative paths resolve against. */
+  baseDir?: string
+}
+
+export interface TrustArgs {
+  /** One location or several (paths, `file:` URLs, or PEM text); omitted: no extras. */
+  extraCaCerts?: string | string[]
+  /** Problems are errors (default `true`) or warnings that keep what loaded. */
+  strict?: boolean
+  /** Add the operating system's root store to Mozilla's. */
+  system?: boolean
+  /** Directory that relative paths resolve against. */
+  baseDir?: string
+}
+
+/** A chain that verified. */
+export interface Verified {
+  anchorSubject: string
+  /** The server certificate is itself one of the extras (exact bytes), e.g. self-signed. */
+  trustedDirectly: boolean
+  anchorSource: 'extra' | 'mozilla' | 'system'
+  /** The presented certificates the path used, server certificate first. */
+  chain: CertificateInfo[]
+}
+
+/** Something with the shape of `socket.getPeerCertificate(true)` (or an `X509Certificate`). */
+export interface PeerCertificateLike {
+  raw: Buffer
+  issuerCertificate?: PeerCertificateLike
+}
+
+/** PEM text, DER or PEM entries (server certificate first), or a peer certificate to walk. */
+export type Chain = string | Uint8Array | Array<Uint8Array | string | PeerCertificateLike> | PeerCertificateLike
+
+/** One problem in a `check` report. */
+export interface Problem {
+  code: ErrorCode
+  envVar: string | null
+  path: string | null
+  block: number | null
+  line: number | null
+  message: string
+}
+
+/** A certificate in a report: the JSON spelling of the CLI (`serial`, Unix times). */
+export interface ReportCertificate extends Omit<CertificateInfo, 'serialNumber'> {
+  serial: string
+  notBeforeUnix: number
+  notAfterUnix: number
+}
+
+export interface ListenerReport {
+  name: 'server' | 'management'
+  enabled: boolean
+  ok: boolean
+  certificates: ReportCertificate[]
+  keyType: string | null
+  keyFormat: string | null
+  keyEncryption: string | null
+}
+
+export interface TrustReport {
+  ok: boolean
+  /** The bundle's path, `'inline PEM'`, or `null` when unset. */
+  extraCaCerts: string | null
+  certificates: ReportCertificate[]
+  mozillaRoots: number
+  systemRoots: number
+  strict: boolean
+}
+
+export interface IdentityReport {
+  ok: boolean
+  /** User name and password removed. */
+  baseUrl: string | null
+  internalBaseUrl: string | null
+  usesTls: boolean
+}
+
+/** The report of `check`: the same JSON as `console-tls check --json`. */
+export interface Report {
+  listeners: ListenerReport[]
+  trust: TrustReport
+  identity: IdentityReport
+  problems: Problem[]
+  warnings: Array<{ code: WarningCode; envVar: string | null; message: string }>
+  /** Unix seconds. */
+  checkedAt: number
+  [more: string]: unknown
+}
+
+/** Loads everything the environment configures. Throws a {@link ConsoleTlsError}. */
+export declare function loadFromEnv(env?: Env | null, options?: LoadOptions): Config
+/** {@link loadFromEnv} off the main thread (libuv's pool); rejects with a {@link ConsoleTlsError}. */
+export declare function loadFromEnvAsync(env?: Env | null, options?: LoadOptions): Promise<Config>
+
+/** Loads and checks one listener's identity. Errors name `certificate`, `privateKey`. */
+export declare function loadServerTls(args: ServerTlsArgs, options?: LoadOptions): ServerTls
+export declare function loadServerTlsAsync(args: ServerTlsArgs, options?: LoadOptions): Promise<ServerTls>
+
+/** Loads extra CA certificates (every block accounted for). Errors name `extraCaCerts`. */
+export declare function loadTrust(args: TrustArgs, options?: LoadOptions): Trust
+export declare function loadTrustAsync(args: TrustArgs, options?: LoadOptions): Promise<Trust>
+
+/**
+ * Verifies a server's chain for `hostname` (a DNS name or an IP address) the way
+ * Node would with `agentOptions(trust)`. Throws `ERR_CERT_UNTRUSTED`,
+ * `ERR_CERT_HOSTNAME_MISMATCH`, `ERR_CERT_EXPIRED`, `ERR_CERT_NOT_YET_VALID`,
+ * `ERR_CERT_INVALID`.
+ */
+export declare function verifyServer(
+  trust: Trust,
+  chain: Chain,
+  hostname: string,
+  options?: { now?: Date | number },
+): Verified
+
+/** `{ ca }` for `https.Agent` / `tls.connect`: Node's bundled roots plus the extras. */
+export declare function agentOptions(trust: Trust | { ca?: string[] }): { ca: string[] }
+
+/** Every problem of the configuration at once; never throws for configuration problems. */
+export declare function check(env?: Env | null, options?: LoadOptions): Report
+
+/** The environment variables the contract reads. */
+export declare const CONTRACT_VARIABLES: readonly string[]
+/** The core library's version. */
+export declare const version: string

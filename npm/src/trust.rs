@@ -1,0 +1,222 @@
+//! Trust (extra CA certificates) and server-chain verification.
+//!
+//! A loaded trust crosses into JavaScript twice: as plain data (`ca`,
+//! `certificates`, `warnings`) and as a `TrustHandle` that keeps the core's
+//! `Trust` alive so that `verifyServer` does not parse the bundle again. The
+//! public wrapper hides the handle behind a symbol.
+
+use napi::bindgen_prelude::*;
+use napi::{Env, Task};
+use napi_derive::napi;
+
+use crate::convert::{self, CertificateInfo, NativeOptions, WarningInfo};
+use crate::error;
+
+/// The core's `Trust`, held for `verifyServer`.
+#[napi]
+pub struct TrustHandle {
+    inner: console_tls::Trust,
+}
+
+/// A chain that verified.
+#[napi(object, object_from_js = false)]
+pub struct Verified {
+    /// The trust anchor's subject (for a directly trusted certificate, its own).
+    pub anchor_subject: String,
+    /// The server certificate itself is one of the extras (exact bytes).
+    pub trusted_directly: bool,
+    /// `'extra'`, `'mozilla'` or `'system'`.
+    pub anchor_source: String,
+    /// The presented certificates the path used, server certificate first.
+    pub chain: Vec<CertificateInfo>,
+}
+
+#[napi]
+impl TrustHandle {
+    /// Verifies `chain` (each entry DER or PEM bytes, or PEM text; server
+    /// certificate first) for `hostname` at `nowMs` (default: now).
+    #[napi]
+    pub fn verify_server(
+        &self,
+        env: Env,
+        chain: Vec<Either<String, Buffer>>,
+        hostname: String,
+        now_ms: Option<f64>,
+    ) -> Result<Verified> {
+        let now = NativeOptions {
+            now_ms,
+            ..NativeOptions::default()
+        }
+        .to_core()
+        .now();
+        let mut ders = Vec::with_capacity(chain.len());
+        for entry in &chain {
+            let bytes: &[u8] = match entry {
+                Either::A(text) => text.as_bytes(),
+                Either::B(buffer) => buffer,
+            };
+            let certificates =
+                console_tls::certificate::parse_chain(bytes).map_err(|e| error::to_js(&env, &e))?;
+            ders.extend(certificates.into_iter().map(|c| c.der().clone()));
+        }
+        let verified = self
+            .inner
+            .verify_server(&ders, &hostname, now)
+            .map_err(|e| error::to_js(&env, &e))?;
+        Ok(Verified {
+            anchor_subject: verified.anchor_subject,
+            trusted_directly: verified.trusted_directly,
+            anchor_source: match verified.anchor_source {
+                console_tls::trust::AnchorSource::Extra => "extra",
+                console_tls::trust::AnchorSource::Mozilla => "mozilla",
+                console_tls::trust::AnchorSource::System => "system",
+            }
+            .to_owned(),
+            chain: verified.chain.iter().map(CertificateInfo::from).collect(),
+        })
+    }
+}
+
+/// A loaded trust as data, plus the handle the wrapper hides.
+#[napi(object, object_from_js = false)]
+pub struct Trust {
+    /// The extra certificates as PEM strings, one per certificate, deduplicated.
+    pub ca: Vec<String>,
+    /// One entry per extra certificate.
+    pub certificates: Vec<CertificateInfo>,
+    pub warnings: Vec<WarningInfo>,
+    /// How many of the base roots come from Mozilla's store.
+    pub mozilla_roots: u32,
+    /// How many come from the operating system's (0 unless `system`).
+    pub system_roots: u32,
+    pub handle: TrustHandle,
+}
+
+impl From<&console_tls::Trust> for Trust {
+    fn from(trust: &console_tls::Trust) -> Self {
+        Trust {
+            ca: trust.extras().iter().map(|c| c.pem()).collect(),
+            certificates: trust
+                .extras()
+                .iter()
+                .map(|c| CertificateInfo::from(c.info()))
+                .collect(),
+            warnings: convert::warnings(trust.warnings()),
+            mozilla_roots: trust.mozilla_root_count() as u32,
+            system_roots: trust.system_root_count() as u32,
+            handle: TrustHandle {
+                inner: trust.clone(),
+            },
+        }
+    }
+}
+
+/// `loadTrust` arguments.
+#[napi(object)]
+pub struct TrustArgs {
+    /// One location or several: a path, `file:/path`, or the PEM text itself.
+    pub extra_ca_certs: Option<Either<String, Vec<String>>>,
+    /// Problems are errors (default) or warnings.
+    pub strict: Option<bool>,
+    /// Add the operating system's root store to Mozilla's.
+    pub system: Option<bool>,
+    /// Directory that relative paths resolve against.
+    pub base_dir: Option<String>,
+}
+
+/// The name errors and warnings give the argument.
+const EXTRA_CA_CERTS: &str = "extraCaCerts";
+
+pub struct TrustInput {
+    locations: Vec<String>,
+    options: NativeOptions,
+}
+
+impl TrustInput {
+    pub fn new(args: TrustArgs, options: Option<NativeOptions>) -> Self {
+        let mut options = options.unwrap_or_default();
+        options.strict = args.strict.or(options.strict);
+        options.system = args.system.or(options.system);
+        if args.base_dir.is_some() {
+            options.base_dir = args.base_dir;
+        }
+        let locations = match args.extra_ca_certs {
+            None => Vec::new(),
+            Some(Either::A(one)) => vec![one],
+            Some(Either::B(many)) => many,
+        };
+        TrustInput { locations, options }
+    }
+
+    fn load(&self) -> console_tls::Result<console_tls::Trust> {
+        let base = self.options.base_dir();
+        let locations = self
+            .locations
+            .iter()
+            .map(|value| {
+                console_tls::Location::parse(value, &base)
+                    .map_err(|e| e.with_env_var(EXTRA_CA_CERTS))
+            })
+            .collect::<console_tls::Result<Vec<_>>>()?;
+        console_tls::Trust::load(&locations, EXTRA_CA_CERTS, &self.options.to_core())
+    }
+}
+
+/// Loads extra CA certificates on top of the base roots.
+#[napi]
+pub fn load_trust(env: Env, args: TrustArgs, options: Option<NativeOptions>) -> Result<Trust> {
+    match TrustInput::new(args, options).load() {
+        Ok(trust) => Ok(Trust::from(&trust)),
+        Err(e) => Err(error::to_js(&env, &e)),
+    }
+}
+
+pub struct LoadTrustTask(TrustInput);
+
+impl Task for LoadTrustTask {
+    type Output = console_tls::Result<console_tls::Trust>;
+    type JsValue = Trust;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        Ok(self.0.load())
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<Trust> {
+        match output {
+            Ok(trust) => Ok(Trust::from(&trust)),
+            Err(e) => Err(error::to_js(&env, &e)),
+        }
+    }
+}
+
+/// `loadTrust` on the thread pool.
+#[napi(ts_return_type = "Promise<Trust>")]
+pub fn load_trust_async(
+    args: TrustArgs,
+    options: Option<NativeOptions>,
+) -> AsyncTask<LoadTrustTask> {
+    AsyncTask::new(LoadTrustTask(TrustInput::new(args, options)))
+}
+
+/// Identity's URLs.
+#[napi(object, object_from_js = false)]
+pub struct Identity {
+    /// `KEYCLOAK_BASE_URL`, normalised (`null` when unset).
+    pub base_url: Option<String>,
+    /// `KEYCLOAK_INTERNAL_BASE_URL`, or the base URL when unset.
+    pub internal_base_url: Option<String>,
+    /// A configured URL is `https://`.
+    pub uses_tls: bool,
+    pub warnings: Vec<WarningInfo>,
+}
+
+impl From<&console_tls::Identity> for Identity {
+    fn from(identity: &console_tls::Identity) -> Self {
+        Identity {
+            base_url: identity.base_url.as_ref().map(|u| u.to_string()),
+            internal_base_url: identity.internal_base_url.as_ref().map(|u| u.to_string()),
+            uses_tls: identity.uses_tls(),
+            warnings: convert::warnings(&identity.warnings),
+        }
+    }
+}
