@@ -241,7 +241,7 @@ fn info_of(cert: &X509Certificate<'_>, der: &[u8]) -> Result<CertificateInfo> {
     Ok(CertificateInfo {
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
-        serial: hex_upper(cert.raw_serial(), ""),
+        serial: serial_hex(cert.raw_serial()),
         subject_alt_names,
         not_before: rfc3339(not_before_unix),
         not_after: rfc3339(not_after_unix),
@@ -300,6 +300,16 @@ pub fn rfc3339(unix: i64) -> String {
                 .ok()
         })
         .unwrap_or_else(|| unix.to_string())
+}
+
+/// The serial as Node and OpenSSL print it: the DER sign byte (a leading
+/// 0x00 before a byte with its high bit set) is not part of the number.
+fn serial_hex(raw: &[u8]) -> String {
+    let significant = raw
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(raw.len().saturating_sub(1));
+    hex_upper(&raw[significant..], "")
 }
 
 fn hex_upper(bytes: &[u8], separator: &str) -> String {
