@@ -146,6 +146,30 @@ typedef enum {
 } ctls_status;
 
 /**
+ * What `ctls_watcher_poll` found.
+ */
+typedef enum {
+    /**
+     * Nothing new: the files did not change, their new contents have not
+     * held still for one poll yet, or they are the same bytes again.
+     */
+    CTLS_WATCH_UNCHANGED = 0,
+    /**
+     * New material was loaded and fully validated and is now current;
+     * `*reloaded` (when not NULL) receives it.
+     */
+    CTLS_WATCH_RELOADED = 1,
+    /**
+     * New material failed to load (or the first load failed): `*err` (when
+     * not NULL) says why, e.g. `CTLS_ERR_KEY_MISMATCH` naming the variable
+     * and file. The last good configuration stays current. Each broken
+     * state is reported once. Also the result of a NULL `watcher`
+     * (`CTLS_ERR_NULL_ARGUMENT`) or of a caught panic (`CTLS_ERR_PANIC`).
+     */
+    CTLS_WATCH_FAILED = 2,
+} ctls_watch_status;
+
+/**
  * One X.509 certificate and the facts an operator needs about it.
  *
  * Always borrowed: from a `ctls_server_tls` (its chain) or a `ctls_trust`
@@ -222,6 +246,20 @@ typedef struct ctls_trust ctls_trust;
  * handle. Never free it.
  */
 typedef struct ctls_warning ctls_warning;
+
+/**
+ * Watches the files behind a configuration (both listeners' certificate
+ * and key, `NODE_EXTRA_CA_CERTS`) and reloads it when they change,
+ * including Kubernetes' atomic `..data` symlink swap, writes in place and
+ * write-then-rename. New material is used only once it is fully validated;
+ * a broken state is reported once and the last good configuration stays.
+ *
+ * Owned: release it with `ctls_watcher_free`. Unlike the other handles it
+ * changes over time, but it is safe to use from several threads at once:
+ * polls are serialized (a poll that loads new material makes a concurrent
+ * poll wait), and `ctls_watcher_current` never waits for a load.
+ */
+typedef struct ctls_watcher ctls_watcher;
 
 #ifdef __cplusplus
 extern "C" {
@@ -715,6 +753,99 @@ const char *ctls_warning_message(const ctls_warning *warning);
  * The variable (or argument) the warning is about; NULL when none.
  */
 const char *ctls_warning_env_var(const ctls_warning *warning);
+
+/**
+ * Starts watching what `count` name/value pairs configure. Same as
+ * `ctls_watcher_new_with_options(names, values, count, 0, out, err)`.
+ */
+CTLS_MUST_USE
+ctls_status ctls_watcher_new(const char *const *names,
+                             const char *const *values,
+                             size_t count,
+                             const ctls_watcher **out,
+                             const ctls_error **err);
+
+/**
+ * Loads what `count` name/value pairs configure (as
+ * `ctls_config_from_vars_with_options` does) and starts watching the
+ * files behind it. Relative paths resolve against the working directory.
+ *
+ * Returns `CTLS_OK` whenever the watcher was created, even when the first
+ * load failed: then `ctls_watcher_current` returns NULL, the first
+ * `ctls_watcher_poll` reports the failure, and the next good state of the
+ * files loads. Other statuses are about the call (NULL arguments, unknown
+ * option bits); then `*out` is NULL. Release the watcher with
+ * `ctls_watcher_free`.
+ */
+CTLS_MUST_USE
+ctls_status ctls_watcher_new_with_options(const char *const *names,
+                                          const char *const *values,
+                                          size_t count,
+                                          uint32_t options,
+                                          const ctls_watcher **out,
+                                          const ctls_error **err);
+
+/**
+ * Starts watching what the process environment configures. Same as
+ * `ctls_watcher_from_env_with_options(0, out, err)`.
+ */
+CTLS_MUST_USE ctls_status ctls_watcher_from_env(const ctls_watcher **out, const ctls_error **err);
+
+/**
+ * Loads what the process environment configures (read once, now) and
+ * starts watching the files behind it; otherwise as
+ * `ctls_watcher_new_with_options`.
+ */
+CTLS_MUST_USE
+ctls_status ctls_watcher_from_env_with_options(uint32_t options,
+                                               const ctls_watcher **out,
+                                               const ctls_error **err);
+
+/**
+ * Checks the files once; call it on a timer (every second is cheap: a
+ * `stat` per file when nothing changed). New contents are loaded once they
+ * have held still for one poll, so a burst of writes loads once.
+ *
+ * - `CTLS_WATCH_UNCHANGED`: nothing new; `*reloaded` is NULL.
+ * - `CTLS_WATCH_RELOADED`: `*reloaded` receives the new configuration
+ *   (owned: release it with `ctls_config_free`); it is also what
+ *   `ctls_watcher_current` returns from now on.
+ * - `CTLS_WATCH_FAILED`: `*err` receives the problem (release it with
+ *   `ctls_error_free`); `*reloaded` is NULL and the last good
+ *   configuration stays current.
+ *
+ * `reloaded` and `err` may be NULL when the caller does not want them.
+ */
+CTLS_MUST_USE
+ctls_watch_status ctls_watcher_poll(const ctls_watcher *watcher,
+                                    const ctls_config **reloaded,
+                                    const ctls_error **err);
+
+/**
+ * The last good configuration: a new reference the caller owns (release
+ * it with `ctls_config_free`; it stays valid after later reloads and after
+ * `ctls_watcher_free`). NULL when no load has succeeded yet, or when
+ * `watcher` is NULL.
+ */
+const ctls_config *ctls_watcher_current(const ctls_watcher *watcher);
+
+/**
+ * How many files the watcher watches (0 when everything is inline or
+ * disabled, or `watcher` is NULL).
+ */
+size_t ctls_watcher_files_len(const ctls_watcher *watcher);
+
+/**
+ * The i-th watched file's path (as given, relative paths resolved); lives
+ * as long as the watcher. NULL when out of range.
+ */
+const char *ctls_watcher_file(const ctls_watcher *watcher, size_t index);
+
+/**
+ * Releases a watcher. Configurations it returned stay valid until their
+ * own `ctls_config_free`. NULL is ignored. No poll may be running.
+ */
+void ctls_watcher_free(const ctls_watcher *watcher);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -9,6 +9,37 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** The core's watcher, shared with the reload task running on the pool. */
+export declare class ConfigWatcher {
+  /**
+   * Loads what `vars` configure (synchronously, like `loadFromEnv`) and
+   * starts watching the files behind it. A failed first load does not
+   * throw: `takeInitialError()` returns it and the next good state loads.
+   */
+  constructor(vars: Record<string, string>, options?: NativeOptions | undefined | null)
+  /** The first load's error (once; then `null`). */
+  takeInitialError(): Error | null
+  /**
+   * The last good configuration, `null` when none loaded yet (or while a
+   * reload is running: the wrapper keeps its own copy of the last one).
+   */
+  current(): Config | null
+  /** The files being watched (absolute paths). */
+  files(): Array<string>
+  /**
+   * The cheap half of a poll: whether the files hold new contents that
+   * `reload()` should load now. `false` while a reload is running.
+   */
+  changed(): boolean
+  /**
+   * Loads and validates the files on the thread pool. Resolves to the new
+   * configuration (now current), to `null` when the files were being
+   * written again (the next polls settle it), or rejects with the
+   * problem (the last good configuration stays current).
+   */
+  reload(): Promise<Config | null>
+}
+
 /** The core's `Trust`, held for `verifyServer`. */
 export declare class TrustHandle {
   /**

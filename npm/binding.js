@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.ConfigWatcher = nativeBinding.ConfigWatcher
 module.exports.TrustHandle = nativeBinding.TrustHandle
 module.exports.check = nativeBinding.check
 module.exports.contractVariables = nativeBinding.contractVariables

@@ -277,6 +277,83 @@ export declare function agentOptions(trust: Trust | { ca?: string[] }): { ca: st
 /** Every problem of the configuration at once; never throws for configuration problems. */
 export declare function check(env?: Env | null, options?: LoadOptions): Report
 
+/** Options of {@link watch}: how often to look, plus the load options. */
+export interface WatchOptions extends LoadOptions {
+  /** How often the files are checked, in milliseconds (default 1000; 1 to 2^31-1). */
+  intervalMs?: number
+}
+
+/** {@link watch}'s first argument in its options form: the environment plus load options. */
+export interface WatchSource extends LoadOptions {
+  /** The environment (default `process.env`). */
+  env?: Env | null
+}
+
+/**
+ * Called with `(null, config)` for each fully validated configuration (first
+ * the initial one, on the next tick) and with `(err)` when new material fails;
+ * then the last good configuration stays current. Once `err` is ruled out,
+ * TypeScript knows `config` is a `Config`.
+ */
+export type WatchListener = (...args: [err: ConsoleTlsError, config: undefined] | [err: null, config: Config]) => void
+/** A listener that only looks at the first argument. */
+export type WatchErrorListener = (err: ConsoleTlsError | null) => void
+
+/** What {@link watch} and {@link watchServer} return. */
+export interface Watcher {
+  /** The last good configuration; `null` until one loaded. */
+  readonly current: Config | null
+  /** The files being watched (absolute paths). */
+  readonly files: string[]
+  /** Stops watching; the listener is not called after it returns. Idempotent. */
+  close(): void
+}
+
+/**
+ * Reloads the configuration when the files behind it change (including
+ * Kubernetes' atomic `..data` symlink swap, writes in place and
+ * write-then-rename). Polls every `intervalMs` on an unref'd timer (a `stat`
+ * per file; contents are hashed only when metadata moved) and loads new
+ * material on libuv's thread pool. Broken intermediate states are reported
+ * once each and never replace the last good configuration.
+ */
+export declare function watch(
+  source: Env | WatchSource | null | undefined,
+  options: WatchOptions | null | undefined,
+  listener: WatchListener,
+): Watcher
+export declare function watch(
+  source: Env | WatchSource | null | undefined,
+  options: WatchOptions | null | undefined,
+  listener: WatchErrorListener,
+): Watcher
+export declare function watch(source: Env | WatchSource | null | undefined, listener: WatchListener): Watcher
+export declare function watch(source: Env | WatchSource | null | undefined, listener: WatchErrorListener): Watcher
+
+/** Options of {@link watchServer}. */
+export interface WatchServerOptions extends WatchOptions {
+  /** Which listener's identity the server presents (default `'server'`). */
+  listener?: 'server' | 'management'
+  /**
+   * Other secure-context options to keep (`ca`, `ciphers`, `minVersion`, …):
+   * `setSecureContext` replaces the whole context, not only `cert` and `key`.
+   */
+  contextOptions?: import('node:tls').SecureContextOptions
+}
+
+/**
+ * Keeps an `https.Server` (or `tls.Server`) serving the current identity: calls
+ * `server.setSecureContext({ ...contextOptions, cert, key })` on each good load.
+ * New handshakes get the new identity; existing connections keep theirs.
+ * Problems go to `onError` (default: `process.emitWarning`) and the server keeps its last good identity.
+ */
+export declare function watchServer(
+  server: { setSecureContext(options: import('node:tls').SecureContextOptions): void },
+  env?: Env | WatchSource | null,
+  options?: WatchServerOptions | null,
+  onError?: (err: ConsoleTlsError) => void,
+): Watcher
+
 /** The environment variables the contract reads. */
 export declare const CONTRACT_VARIABLES: readonly string[]
 /** The core library's version. */

@@ -182,6 +182,164 @@ function agentOptions(trust) {
   return { ca: [...require('node:tls').rootCertificates, ...extras] }
 }
 
+// ---------------------------------------------------------------- rotation
+
+/** Load options that watch() takes besides `intervalMs`, in either argument. */
+const LOAD_OPTION_NAMES = ['baseDir', 'strict', 'system', 'requireTls', 'now', 'maxFileSize', 'emitWarnings']
+
+const DEFAULT_INTERVAL_MS = 1000
+
+/**
+ * Splits watch()'s first argument: an environment (like process.env), or
+ * `{ env, ...loadOptions }` (recognised by its `env` property).
+ */
+function watchSource(source) {
+  if (source === undefined || source === null) return { env: process.env, options: {} }
+  if (typeof source !== 'object') {
+    throw new TypeError('the first argument must be an environment (like process.env) or { env, ...options }')
+  }
+  if (!Object.prototype.hasOwnProperty.call(source, 'env')) return { env: source, options: {} }
+  const { env, ...options } = source
+  return { env: env ?? process.env, options }
+}
+
+function intervalOf(value) {
+  if (value === undefined || value === null) return DEFAULT_INTERVAL_MS
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 2 ** 31 - 1) {
+    throw new RangeError('intervalMs must be a number of milliseconds from 1 to 2147483647')
+  }
+  return value
+}
+
+/** Calls `listener` so that what it throws surfaces as an uncaught exception, as an EventEmitter's would. */
+function deliver(listener, ...args) {
+  try {
+    listener(...args)
+  } catch (error) {
+    process.nextTick(() => {
+      throw error
+    })
+  }
+}
+
+/**
+ * Watches the files the environment names and calls `listener(null, config)`
+ * with each fully validated configuration (first the initial one, on the next
+ * tick), or `listener(err)` when new material fails, keeping the last good
+ * one (`watcher.current`). Polls every `intervalMs` on an unref'd timer:
+ * a `stat` per file on the main thread; loading runs on libuv's thread pool.
+ */
+function watch(source, watchOptions, listener) {
+  if (typeof watchOptions === 'function' && listener === undefined) {
+    listener = watchOptions
+    watchOptions = undefined
+  }
+  if (typeof listener !== 'function') throw new TypeError('listener must be a function (err, config) => {}')
+  const { env, options: sourceOptions } = watchSource(source)
+  const { intervalMs, ...rest } = checkObject(watchOptions, 'options')
+  const interval = intervalOf(intervalMs)
+  const options = { ...sourceOptions, ...rest }
+  for (const name of Object.keys(options)) {
+    if (!LOAD_OPTION_NAMES.includes(name)) throw new TypeError(`unknown watch option: ${name}`)
+  }
+
+  const nativeWatcher = new native.ConfigWatcher(contractVars(env), nativeOptions(options))
+  const initialError = nativeWatcher.takeInitialError()
+  const initial = nativeWatcher.current()
+  let current = initial ? publicConfig(initial) : null
+  let closed = false
+  let reloading = false
+
+  const report = (error, config) => {
+    if (closed) return
+    if (error) {
+      deliver(listener, error)
+    } else {
+      emitWarnings(config.warnings, options)
+      deliver(listener, null, config)
+    }
+  }
+
+  const tick = () => {
+    if (closed || reloading || !nativeWatcher.changed()) return
+    reloading = true
+    nativeWatcher.reload().then(
+      (loaded) => {
+        reloading = false
+        if (closed || loaded === null) return
+        current = publicConfig(loaded)
+        report(null, current)
+      },
+      (error) => {
+        reloading = false
+        report(error)
+      },
+    )
+  }
+  const timer = setInterval(tick, interval)
+  timer.unref()
+  process.nextTick(() => (initialError ? report(initialError) : report(null, current)))
+
+  return {
+    /** The last good configuration (`null` until one loaded). */
+    get current() {
+      return current
+    },
+    /** The files being watched. */
+    get files() {
+      return nativeWatcher.files()
+    },
+    /** Stops watching; no listener call happens after it returns. Idempotent. */
+    close() {
+      closed = true
+      clearInterval(timer)
+    },
+  }
+}
+
+/**
+ * Keeps `server` (an https.Server or tls.Server) serving the current identity
+ * of `options.listener` ('server', the default, or 'management'): calls
+ * `server.setSecureContext({ ...contextOptions, cert, key })` on each good
+ * load. Existing connections keep their identity; new handshakes get the new one.
+ * Problems go to `onError(err)` (default: process.emitWarning) and the
+ * server keeps its last good identity.
+ */
+function watchServer(server, env, options, onError) {
+  if (!server || typeof server.setSecureContext !== 'function') {
+    throw new TypeError('server must be an https.Server or tls.Server (it has no setSecureContext)')
+  }
+  if (typeof options === 'function' && onError === undefined) {
+    onError = options
+    options = undefined
+  }
+  const { listener = 'server', contextOptions, ...watchOptions } = checkObject(options, 'options')
+  if (listener !== 'server' && listener !== 'management') {
+    throw new TypeError("options.listener must be 'server' or 'management'")
+  }
+  const extra = checkObject(contextOptions, 'options.contextOptions')
+  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('onError must be a function')
+  const fail =
+    onError ??
+    ((error) => process.emitWarning(error.message, { type: 'ConsoleTlsReloadError', code: error.code }))
+  const enabledVar = listener === 'server' ? 'SERVER_SSL_ENABLED' : 'MANAGEMENT_SERVER_SSL_ENABLED'
+  return watch(env, watchOptions, (error, config) => {
+    if (error) return fail(error)
+    const identity = config[listener]
+    if (!identity) {
+      const disabled = new Error(`${enabledVar}: TLS is disabled for the ${listener} listener: there is no identity to serve`)
+      disabled.code = 'ERR_CONFIG_INVALID'
+      disabled.envVar = enabledVar
+      return fail(disabled)
+    }
+    try {
+      server.setSecureContext({ ...extra, cert: identity.cert, key: identity.key })
+    } catch (failure) {
+      fail(failure)
+    }
+  })
+}
+
 function check(env, options) {
   return native.check(contractVars(env), nativeOptions(options))
 }
@@ -196,6 +354,8 @@ module.exports = {
   verifyServer,
   agentOptions,
   check,
+  watch,
+  watchServer,
   CONTRACT_VARIABLES,
   version: native.coreVersion(),
 }

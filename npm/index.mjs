@@ -14,6 +14,8 @@ export const {
   verifyServer,
   agentOptions,
   check,
+  watch,
+  watchServer,
   CONTRACT_VARIABLES,
   version,
 } = api

@@ -1,21 +1,29 @@
 //! Certificate rotation without restarts: watch the files behind a
 //! configuration, validate new material fully, and swap it in atomically.
 //!
-//! Detection is by polling, cheap when idle: each poll reads only the
-//! metadata of the watched files (following symlinks, so Kubernetes' atomic
-//! `..data` swap changes the inode seen). A change must hold still for one
-//! more poll (bursts of writes are debounced); then the contents are hashed,
-//! and only new contents are loaded. Every `full_check_every` polls the
-//! contents are hashed even if the metadata did not move, for writes that
-//! keep size and timestamp. A failed load keeps the last good configuration
-//! and is reported once per distinct content.
+//! Detection ([`FileWatch`]) is by polling, cheap when idle: each poll reads
+//! only the metadata of the watched files (following symlinks, so
+//! Kubernetes' atomic `..data` swap changes the inode seen). A change must
+//! hold still for one more poll (bursts of writes are debounced); then the
+//! contents are hashed, and only new contents count as a change. Metadata
+//! can miss a rewrite that keeps size and timestamps (file systems stamp
+//! times from a coarse clock, so two writes within one tick look alike), so
+//! contents are also hashed while any file was modified within the last
+//! [`RACY_WINDOW`] (the "racily clean" rule git uses for its index), and
+//! every `full_check_every` polls as a safety net.
+//!
+//! [`ConfigWatcher`] loads the [`Config`] again when its files changed and
+//! keeps the last good one when the new material fails; each distinct
+//! broken state is reported once. [`WatchThread`] polls on a thread of its
+//! own; [`ReloadingCertResolver`] serves the current identity to rustls.
 
+use std::collections::HashSet;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
@@ -25,6 +33,14 @@ use crate::error::{Error, Result};
 use crate::location::{read_bounded, Location};
 use crate::options::Options;
 use crate::settings::{Listener, Settings};
+
+/// A file modified this recently may be rewritten within the same
+/// timestamp tick without its metadata changing: its contents are hashed on
+/// every poll until it is older than this.
+pub const RACY_WINDOW: Duration = Duration::from_secs(2);
+
+/// Hash contents every this many polls even when nothing looks changed.
+pub const DEFAULT_FULL_CHECK_EVERY: u64 = 30;
 
 /// What a poll found.
 #[derive(Debug)]
@@ -46,60 +62,214 @@ enum Signature {
         inode: u64,
         len: u64,
         modified: Option<SystemTime>,
-        changed_nanos: i64,
+        changed: Option<SystemTime>,
     },
 }
 
-fn signature(path: &PathBuf) -> Signature {
-    match fs::metadata(path) {
-        Err(_) => Signature::Missing,
-        Ok(meta) => {
-            let (device, inode, changed_nanos) = unix_ids(&meta);
-            Signature::Present {
-                device,
-                inode,
-                len: meta.len(),
-                modified: meta.modified().ok(),
-                changed_nanos,
+impl Signature {
+    fn of(path: &Path) -> Signature {
+        match fs::metadata(path) {
+            Err(_) => Signature::Missing,
+            Ok(meta) => {
+                let (device, inode, changed) = unix_ids(&meta);
+                Signature::Present {
+                    device,
+                    inode,
+                    len: meta.len(),
+                    modified: meta.modified().ok(),
+                    changed,
+                }
             }
+        }
+    }
+
+    /// Modified (or its inode changed) within [`RACY_WINDOW`] of `now`, in
+    /// either direction (a clock step must not hide a change).
+    fn is_racy(&self, now: SystemTime) -> bool {
+        let recent = |time: &Option<SystemTime>| {
+            time.is_some_and(|time| {
+                let distance = now
+                    .duration_since(time)
+                    .unwrap_or_else(|future| future.duration());
+                distance < RACY_WINDOW
+            })
+        };
+        match self {
+            Signature::Missing => false,
+            Signature::Present {
+                modified, changed, ..
+            } => recent(modified) || recent(changed),
         }
     }
 }
 
 #[cfg(unix)]
-fn unix_ids(meta: &fs::Metadata) -> (u64, u64, i64) {
+fn unix_ids(meta: &fs::Metadata) -> (u64, u64, Option<SystemTime>) {
     use std::os::unix::fs::MetadataExt;
-    (
-        meta.dev(),
-        meta.ino(),
-        meta.ctime().saturating_mul(1_000_000_000) + meta.ctime_nsec(),
-    )
+    let changed = u64::try_from(meta.ctime()).ok().map(|secs| {
+        SystemTime::UNIX_EPOCH
+            + Duration::from_secs(secs)
+            + Duration::from_nanos(meta.ctime_nsec().clamp(0, 999_999_999) as u64)
+    });
+    (meta.dev(), meta.ino(), changed)
 }
 
 #[cfg(not(unix))]
-fn unix_ids(_: &fs::Metadata) -> (u64, u64, i64) {
-    (0, 0, 0)
+fn unix_ids(_: &fs::Metadata) -> (u64, u64, Option<SystemTime>) {
+    (0, 0, None)
+}
+
+type Digest = [u8; 32];
+
+/// Tells when the contents of a set of files changed: metadata first,
+/// content hash to confirm, debounced by one poll. A file's absence and a
+/// read error are states too (a file that disappears is a change).
+#[derive(Debug)]
+pub struct FileWatch {
+    files: Vec<PathBuf>,
+    max_file_size: u64,
+    /// Metadata at the last poll.
+    seen: Vec<Signature>,
+    /// Metadata moved at the last poll: confirm the contents once it holds still.
+    pending: bool,
+    /// Contents moved although metadata did not (racy or full check): the
+    /// digest seen, to accept once it holds still for a poll.
+    candidate: Option<Digest>,
+    /// Contents at the last change reported (`None`: report the next state).
+    digest: Option<Digest>,
+    polls: u64,
+    full_check_every: u64,
+}
+
+impl FileWatch {
+    /// Starts watching `files` (duplicates are watched once); the current
+    /// contents are the baseline. Reads are bounded by `max_file_size`.
+    pub fn new(files: impl IntoIterator<Item = PathBuf>, max_file_size: u64) -> FileWatch {
+        let mut unique = HashSet::new();
+        let files: Vec<PathBuf> = files
+            .into_iter()
+            .filter(|path| unique.insert(path.clone()))
+            .collect();
+        let mut watch = FileWatch {
+            seen: files.iter().map(|path| Signature::of(path)).collect(),
+            files,
+            max_file_size,
+            pending: false,
+            candidate: None,
+            digest: None,
+            polls: 0,
+            full_check_every: DEFAULT_FULL_CHECK_EVERY,
+        };
+        watch.digest = Some(watch.content_digest());
+        watch
+    }
+
+    /// Hash contents every `polls` polls even when metadata is unchanged
+    /// (0 turns this safety net off; the racy-window checks stay).
+    pub fn with_full_check_every(mut self, polls: u64) -> FileWatch {
+        self.full_check_every = polls;
+        self
+    }
+
+    /// The files being watched.
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+
+    /// Checks the files once. `true` when their contents differ from the
+    /// last reported state and have held still since the previous poll.
+    pub fn poll(&mut self) -> bool {
+        let now = self.files.iter().map(|path| Signature::of(path)).collect();
+        self.poll_with(now, SystemTime::now())
+    }
+
+    /// [`FileWatch::poll`] given the metadata and the time (tests feed
+    /// what a coarse file-system clock would show).
+    fn poll_with(&mut self, now: Vec<Signature>, wall_clock: SystemTime) -> bool {
+        self.polls += 1;
+        if now != self.seen {
+            // Moved since the last poll: wait until it holds still.
+            self.seen = now;
+            self.pending = true;
+            self.candidate = None;
+            return false;
+        }
+        let full_check = self.full_check_every > 0 && self.polls % self.full_check_every == 0;
+        let racy = self.seen.iter().any(|s| s.is_racy(wall_clock));
+        if !self.pending && !racy && !full_check && self.candidate.is_none() {
+            return false;
+        }
+        let settled = std::mem::take(&mut self.pending);
+        let digest = self.content_digest();
+        if self.digest == Some(digest) {
+            self.candidate = None;
+            return false;
+        }
+        // Metadata held still for a poll, or the contents did.
+        if settled || self.candidate == Some(digest) {
+            self.candidate = None;
+            self.digest = Some(digest);
+            return true;
+        }
+        self.candidate = Some(digest);
+        false
+    }
+
+    /// Whether the contents are still those of the last reported change.
+    pub fn is_current(&self) -> bool {
+        self.digest == Some(self.content_digest())
+    }
+
+    /// Forgets the last reported state: the next settled poll reports a
+    /// change. For a load that raced with a write (see [`ConfigWatcher::reload`]).
+    pub fn invalidate(&mut self) {
+        self.digest = None;
+        self.pending = true;
+        self.candidate = None;
+    }
+
+    fn content_digest(&self) -> Digest {
+        let mut context = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+        for path in &self.files {
+            match read_bounded(path, self.max_file_size) {
+                Ok(bytes) => {
+                    context.update(b"F");
+                    context.update(&(bytes.len() as u64).to_le_bytes());
+                    context.update(&bytes);
+                }
+                // Errors are part of the state: "missing" differs from "empty".
+                Err(error) => {
+                    context.update(b"E");
+                    context.update(error.code().as_str().as_bytes());
+                }
+            }
+            context.update(b"\0");
+        }
+        let mut digest = [0u8; 32];
+        digest.copy_from_slice(context.finish().as_ref());
+        digest
+    }
 }
 
 /// Watches the files a [`Settings`] names and reloads the [`Config`] when
 /// they change. Driven by [`ConfigWatcher::poll`]: a host calls it on its own
 /// timer (Node does, from its event loop), or [`WatchThread`] calls it.
+///
+/// A poll is two halves a host may call separately: [`ConfigWatcher::changed`]
+/// (cheap: metadata, and a hash of small files when it moved) and
+/// [`ConfigWatcher::reload`] (the full load and validation), so that an event
+/// loop can run the second half on a worker thread.
 pub struct ConfigWatcher {
     settings: Settings,
     options: Options,
-    files: Vec<PathBuf>,
-    seen: Vec<Signature>,
-    pending: Option<Vec<Signature>>,
-    digest: Option<Vec<u8>>,
+    files: FileWatch,
     current: Option<Arc<Config>>,
-    polls: u64,
-    full_check_every: u64,
 }
 
 impl std::fmt::Debug for ConfigWatcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConfigWatcher")
-            .field("files", &self.files)
+            .field("files", &self.files.files)
             .field("has_current", &self.current.is_some())
             .finish_non_exhaustive()
     }
@@ -110,20 +280,15 @@ impl ConfigWatcher {
     /// initial load may fail (then [`ConfigWatcher::current`] is `None` and
     /// the error is returned beside the watcher); the next good state loads.
     pub fn new(settings: Settings, options: Options) -> (ConfigWatcher, Option<Error>) {
-        let files = watched_files(&settings);
-        let seen = files.iter().map(signature).collect();
+        // The baseline is taken before loading: a write during the load is
+        // seen by the next polls.
+        let files = FileWatch::new(watched_files(&settings), options.max_file_size);
         let mut watcher = ConfigWatcher {
             settings,
             options,
             files,
-            seen,
-            pending: None,
-            digest: None,
             current: None,
-            polls: 0,
-            full_check_every: 30,
         };
-        let digest = watcher.content_digest();
         let error = match Config::load(&watcher.settings, &watcher.options) {
             Ok(config) => {
                 watcher.current = Some(Arc::new(config));
@@ -131,14 +296,13 @@ impl ConfigWatcher {
             }
             Err(error) => Some(error),
         };
-        watcher.digest = Some(digest);
         (watcher, error)
     }
 
     /// Hash contents every `polls` polls even when metadata is unchanged
     /// (0 turns the safety net off).
     pub fn with_full_check_every(mut self, polls: u64) -> ConfigWatcher {
-        self.full_check_every = polls;
+        self.files = self.files.with_full_check_every(polls);
         self
     }
 
@@ -149,63 +313,50 @@ impl ConfigWatcher {
 
     /// The files being watched.
     pub fn files(&self) -> &[PathBuf] {
-        &self.files
+        self.files.files()
     }
 
     /// Checks the files once; loads new material when it has held still for
-    /// one poll.
+    /// one poll. Same as `if changed() { reload() } else { Unchanged }`.
     pub fn poll(&mut self) -> Poll {
-        self.polls += 1;
-        let now: Vec<Signature> = self.files.iter().map(signature).collect();
-        let full_check = self.full_check_every > 0 && self.polls % self.full_check_every == 0;
-        if now != self.seen {
-            // Moved since the last poll: wait until it holds still.
-            self.seen = now.clone();
-            self.pending = Some(now);
-            return Poll::Unchanged;
+        if self.changed() {
+            self.reload()
+        } else {
+            Poll::Unchanged
         }
-        if self.pending.take().is_none() && !full_check {
-            return Poll::Unchanged;
-        }
-        self.reload_if_new()
     }
 
-    fn reload_if_new(&mut self) -> Poll {
-        let digest = self.content_digest();
-        if self.digest.as_ref() == Some(&digest) {
-            return Poll::Unchanged;
-        }
-        self.digest = Some(digest);
+    /// The cheap half of [`ConfigWatcher::poll`]: whether the files hold new
+    /// contents that should be loaded now. After `true`, call
+    /// [`ConfigWatcher::reload`] (the contents count as seen).
+    pub fn changed(&mut self) -> bool {
+        self.files.poll()
+    }
+
+    /// Loads and validates the files now. On success the new configuration
+    /// becomes current; on failure the last good one stays. A failure while
+    /// the files were being written again is not reported: the next polls
+    /// see the write settle and load it.
+    pub fn reload(&mut self) -> Poll {
         match Config::load(&self.settings, &self.options) {
             Ok(config) => {
                 let config = Arc::new(config);
                 self.current = Some(config.clone());
                 Poll::Reloaded(config)
             }
+            Err(_) if !self.files.is_current() => {
+                self.files.invalidate();
+                Poll::Unchanged
+            }
             Err(error) => Poll::Failed(error),
         }
-    }
-
-    fn content_digest(&self) -> Vec<u8> {
-        let mut context = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
-        for path in &self.files {
-            match read_bounded(path, self.options.max_file_size) {
-                Ok(bytes) => {
-                    context.update(&(bytes.len() as u64).to_le_bytes());
-                    context.update(&bytes);
-                }
-                // Errors are part of the state: "missing" differs from "empty".
-                Err(error) => context.update(error.code().as_str().as_bytes()),
-            }
-            context.update(b"\0");
-        }
-        context.finish().as_ref().to_vec()
     }
 }
 
 /// The files behind everything `settings` configures (inline values and
-/// disabled listeners have none).
-fn watched_files(settings: &Settings) -> Vec<PathBuf> {
+/// disabled listeners have none): both listeners' certificate and key, and
+/// `NODE_EXTRA_CA_CERTS`.
+pub fn watched_files(settings: &Settings) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for listener in Listener::ALL {
         if let Ok(Some(listener)) = settings.listener(listener) {
@@ -216,7 +367,8 @@ fn watched_files(settings: &Settings) -> Vec<PathBuf> {
     if let Ok(Some(Location::File(path))) = settings.extra_ca_certs() {
         files.push(path);
     }
-    files.dedup();
+    let mut unique = HashSet::new();
+    files.retain(|path| unique.insert(path.clone()));
     files
 }
 
@@ -243,11 +395,19 @@ impl WatchThread {
         let thread = std::thread::Builder::new()
             .name("console-tls-watch".to_owned())
             .spawn(move || {
-                while !stopping.load(Ordering::Acquire) {
-                    std::thread::park_timeout(interval);
+                let mut next = Instant::now() + interval;
+                loop {
+                    // park_timeout may wake early (spuriously, or to stop):
+                    // sleep until the deadline, not for one more interval.
+                    let now = Instant::now();
                     if stopping.load(Ordering::Acquire) {
                         break;
                     }
+                    if now < next {
+                        std::thread::park_timeout(next - now);
+                        continue;
+                    }
+                    next = now + interval;
                     match watcher.poll() {
                         Poll::Unchanged => {}
                         Poll::Reloaded(config) => on_change(Ok(config)),
@@ -322,5 +482,72 @@ impl ReloadingCertResolver {
 impl ResolvesServerCert for ReloadingCertResolver {
     fn resolve(&self, _: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
         Some(self.get())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn present(age: Duration, future: bool) -> Signature {
+        let now = SystemTime::now();
+        let time = if future { now + age } else { now - age };
+        Signature::Present {
+            device: 1,
+            inode: 2,
+            len: 3,
+            modified: Some(time),
+            changed: Some(time),
+        }
+    }
+
+    #[test]
+    fn only_recent_files_are_racy() {
+        let now = SystemTime::now();
+        assert!(present(Duration::from_millis(100), false).is_racy(now));
+        assert!(present(Duration::from_millis(100), true).is_racy(now));
+        assert!(!present(RACY_WINDOW * 5, false).is_racy(now));
+        assert!(!Signature::Missing.is_racy(now));
+    }
+
+    #[test]
+    fn a_rewrite_that_metadata_misses_is_seen_while_racy_and_debounced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tls.key");
+        fs::write(&path, "a".repeat(64)).unwrap();
+        let mut watch = FileWatch::new([path.clone()], 1 << 20).with_full_check_every(0);
+        let seen = watch.seen.clone();
+        let just_after = SystemTime::now();
+        assert!(!watch.poll_with(seen.clone(), just_after));
+        // A same-size rewrite within one tick of a coarse timestamp clock:
+        // the metadata does not move.
+        fs::write(&path, "b".repeat(64)).unwrap();
+        assert!(
+            !watch.poll_with(seen.clone(), just_after),
+            "new contents must hold still for a poll"
+        );
+        assert!(
+            watch.poll_with(seen.clone(), just_after),
+            "then they are reported"
+        );
+        assert!(!watch.poll_with(seen, just_after), "once");
+    }
+
+    #[test]
+    fn old_files_are_hashed_only_by_the_full_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tls.crt");
+        fs::write(&path, "one").unwrap();
+        let mut watch = FileWatch::new([path.clone()], 1 << 20).with_full_check_every(3);
+        let seen = watch.seen.clone();
+        fs::write(&path, "two").unwrap();
+        // Long after the last write, with metadata that did not move.
+        let later = SystemTime::now() + RACY_WINDOW * 10;
+        let polls: Vec<bool> = (0..4)
+            .map(|_| watch.poll_with(seen.clone(), later))
+            .collect();
+        // Polls 1 and 2 read metadata only; poll 3 (the full check) hashes
+        // and finds a candidate; poll 4 finds it held still.
+        assert_eq!(polls, [false, false, false, true]);
     }
 }

@@ -12,7 +12,9 @@ use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use common::pki::{Leaf, TestCa};
-use console_tls::reload::{ConfigWatcher, Poll, ReloadingCertResolver, WatchThread};
+use console_tls::reload::{
+    watched_files, ConfigWatcher, FileWatch, Poll, ReloadingCertResolver, WatchThread,
+};
 use console_tls::server_tls::server_config_with;
 use console_tls::{ErrorCode, Listener, Options, Settings};
 
@@ -226,4 +228,129 @@ fn a_live_server_follows_rotation() {
     assert_eq!(handshake_serial(port, &ca.cert_der), [22]);
     thread.stop();
     accept.join().unwrap();
+}
+
+/// Replaces `path` with new content under a new inode (write-then-rename).
+fn replace(path: &Path, content: &str) {
+    let tmp = path.with_extension("tmp");
+    fs::write(&tmp, content).unwrap();
+    fs::rename(&tmp, path).unwrap();
+}
+
+#[test]
+fn a_burst_of_writes_loads_once_when_it_holds_still() {
+    let ca = TestCa::new("Rotation CA");
+    let dir = tempfile::tempdir().unwrap();
+    let first = ca.leaf(&["console.test"], 40);
+    replace(&dir.path().join("tls.crt"), &first.chain_pem);
+    replace(&dir.path().join("tls.key"), &first.key_pem);
+    let (mut watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
+    let second = ca.leaf(&["console.test"], 41);
+    // Certificate first: the half-rotated pair is never loaded...
+    replace(&dir.path().join("tls.crt"), &second.chain_pem);
+    assert!(matches!(watcher.poll(), Poll::Unchanged));
+    // ...because the key moves before it held still.
+    replace(&dir.path().join("tls.key"), &second.key_pem);
+    assert!(matches!(watcher.poll(), Poll::Unchanged));
+    assert!(matches!(watcher.poll(), Poll::Reloaded(_)));
+    assert_eq!(serial_of(&watcher), hex_serial(41));
+}
+
+#[test]
+fn a_load_that_races_a_write_is_not_reported_and_the_write_is() {
+    let ca = TestCa::new("Rotation CA");
+    let dir = tempfile::tempdir().unwrap();
+    let first = ca.leaf(&["console.test"], 50);
+    replace(&dir.path().join("tls.crt"), &first.chain_pem);
+    replace(&dir.path().join("tls.key"), &first.key_pem);
+    let (mut watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
+
+    // A truncated key is seen and held still...
+    replace(&dir.path().join("tls.key"), &first.key_pem[..40]);
+    let mut polls = 0;
+    while !watcher.changed() {
+        polls += 1;
+        assert!(polls < 5, "the truncated key is never seen");
+    }
+    // ...but another write lands before the load reads the files: the load
+    // fails on material that is no longer the state that was seen.
+    let other = ca.leaf(&["console.test"], 51);
+    replace(&dir.path().join("tls.key"), &other.key_pem);
+    assert!(matches!(watcher.reload(), Poll::Unchanged));
+    // The state that is there now is reported, once.
+    match settle(&mut watcher) {
+        Poll::Failed(error) => assert_eq!(error.code(), ErrorCode::KeyMismatch, "{error}"),
+        other => panic!("expected the mismatch, got {other:?}"),
+    }
+    assert!(matches!(settle(&mut watcher), Poll::Unchanged));
+    assert_eq!(serial_of(&watcher), hex_serial(50));
+}
+
+#[test]
+fn a_same_size_rewrite_with_the_old_timestamp_is_seen() {
+    // End to end on the real file system: a same-size rewrite that puts the
+    // old mtime back. Where ctime is fine-grained the metadata shows it;
+    // where the clock is coarse, recently modified files are hashed on every
+    // poll (the unit tests in src/reload.rs feed such metadata directly).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bundle.pem");
+    fs::write(&path, "a".repeat(64)).unwrap();
+    let modified = fs::metadata(&path).unwrap().modified().unwrap();
+    let mut watch = FileWatch::new([path.clone()], 1 << 20).with_full_check_every(0);
+    assert!(!watch.poll());
+    let file = fs::OpenOptions::new().write(true).open(&path).unwrap();
+    (&file).write_all("b".repeat(64).as_bytes()).unwrap();
+    file.set_modified(modified).unwrap();
+    drop(file);
+    assert!((0..3).any(|_| watch.poll()), "the rewrite is never seen");
+    assert!(!watch.poll() && !watch.poll(), "and it is reported once");
+}
+
+#[test]
+fn a_file_that_disappears_and_comes_back_is_a_change_each_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ca.pem");
+    fs::write(&path, "one").unwrap();
+    let mut watch = FileWatch::new([path.clone(), path.clone()], 1 << 20);
+    assert_eq!(
+        watch.files(),
+        std::slice::from_ref(&path),
+        "each file is watched once"
+    );
+    fs::remove_file(&path).unwrap();
+    assert!((0..3).any(|_| watch.poll()), "the removal is never seen");
+    fs::write(&path, "one").unwrap();
+    assert!((0..3).any(|_| watch.poll()), "the return is never seen");
+}
+
+#[test]
+fn the_watched_files_are_those_the_settings_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let combined = dir.path().join("combined.pem");
+    let settings = Settings::from_vars([
+        ("SERVER_SSL_ENABLED", "true".to_owned()),
+        ("SERVER_SSL_CERTIFICATE", combined.display().to_string()),
+        (
+            "SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
+            format!("file://{}", combined.display()),
+        ),
+        ("MANAGEMENT_SERVER_SSL_ENABLED", "true".to_owned()),
+        ("MANAGEMENT_SERVER_SSL_CERTIFICATE", "mgmt.crt".to_owned()),
+        (
+            "MANAGEMENT_SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
+            "-----BEGIN PRIVATE KEY-----\ninline\n-----END PRIVATE KEY-----\n".to_owned(),
+        ),
+        ("NODE_EXTRA_CA_CERTS", "ca.pem".to_owned()),
+    ])
+    .with_base_dir(dir.path());
+    assert_eq!(
+        watched_files(&settings),
+        [
+            combined.clone(),
+            dir.path().join("mgmt.crt"),
+            dir.path().join("ca.pem")
+        ]
+    );
+    let disabled = Settings::from_vars([("SERVER_SSL_CERTIFICATE", "/x.pem")]);
+    assert!(watched_files(&disabled).is_empty());
 }

@@ -10,6 +10,13 @@ pub fn to_js(env: &Env, error: &console_tls::Error) -> napi::Error {
 }
 
 fn build(env: &Env, error: &console_tls::Error) -> Result<napi::Error> {
+    let object = object(env, error)?;
+    Ok(napi::Error::from(object.into_unknown(env)?))
+}
+
+/// The JavaScript `Error` object for `error`, as a value (for callbacks
+/// that receive errors instead of catching them).
+pub fn object<'env>(env: &'env Env, error: &console_tls::Error) -> Result<Object<'env>> {
     let mut object = env.create_error(napi::Error::new(Status::GenericFailure, error.message()))?;
     object.set_named_property("code", error.code().as_str())?;
     if let Some(var) = error.env_var() {
@@ -24,5 +31,5 @@ fn build(env: &Env, error: &console_tls::Error) -> Result<napi::Error> {
     if let Some(line) = error.line() {
         object.set_named_property("line", line as u32)?;
     }
-    Ok(napi::Error::from(object.into_unknown(env)?))
+    Ok(object)
 }

@@ -18,6 +18,7 @@
 mod convert;
 mod error;
 mod trust;
+mod watch;
 
 use std::collections::HashMap;
 
@@ -133,20 +134,20 @@ pub fn load_server_tls_async(
 
 // ---------------------------------------------------------------- environment
 
-struct EnvInput {
+pub(crate) struct EnvInput {
     vars: HashMap<String, String>,
-    options: NativeOptions,
+    pub(crate) options: NativeOptions,
 }
 
 impl EnvInput {
-    fn new(vars: HashMap<String, String>, options: Option<NativeOptions>) -> Self {
+    pub(crate) fn new(vars: HashMap<String, String>, options: Option<NativeOptions>) -> Self {
         EnvInput {
             vars,
             options: options.unwrap_or_default(),
         }
     }
 
-    fn settings(&self) -> console_tls::Settings {
+    pub(crate) fn settings(&self) -> console_tls::Settings {
         console_tls::Settings::from_vars(&self.vars).with_base_dir(self.options.base_dir())
     }
 

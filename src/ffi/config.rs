@@ -42,7 +42,7 @@ impl Handle for ctls_config {
 impl Owned for ctls_config {}
 
 impl ConfigView {
-    fn new(config: Config) -> ConfigView {
+    pub(crate) fn new(config: Config) -> ConfigView {
         ConfigView {
             warnings: WarningView::all(&config.warnings),
             server: config.server.map(|tls| Arc::new(ServerTlsView::new(tls))),

@@ -37,6 +37,7 @@ pub mod server_tls;
 pub mod status;
 pub mod trust;
 pub mod warning;
+pub mod watcher;
 
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,9 @@ checked by the console-tls library through its C ABI.
 ...     trust.verify_server(chain_pem, "identity.example.com")
 >>> with console_tls.load_from_env() as config:   # os.environ, or a dict
 ...     config.server, config.management, config.trust, config.identity
+>>> with console_tls.Watcher() as watcher:        # certificate rotation
+...     config = watcher.current                    # the last good configuration
+...     reloaded = watcher.poll()                   # on a timer: None, a new Config, or raises
 
 Every failure raises :class:`ConsoleTlsError` with the contract's stable
 ``code`` (``"ERR_KEY_MISMATCH"``, …), and where known ``env_var`` and
@@ -36,6 +39,7 @@ __all__ = [
     "ServerTls",
     "TlsWarning",
     "Trust",
+    "Watcher",
     "library_path",
     "load_from_env",
     "load_server_tls",
@@ -474,8 +478,28 @@ def load_trust(path: StrOrPath, *, strict: bool = True, system: bool = False) ->
     return Trust(out.value)  # type: ignore[arg-type]
 
 
+Env = Optional[Mapping[Union[str, bytes], Union[str, bytes]]]
+
+
+def _vars(env: Env, strict_trust: bool, system_roots: bool, require_tls: bool) -> tuple[Any, Any, int, int]:
+    """``env`` (``os.environ`` when None) as the C arrays and option flags."""
+    source = os.environ if env is None else env
+    names = []
+    values = []
+    for name, value in source.items():
+        names.append(_arg(name, "name"))
+        values.append(_arg(value, f"value of {name!r}"))
+    count = len(names)
+    flags = (
+        (0 if strict_trust else _native.OPTION_LENIENT_TRUST)
+        | (_native.OPTION_SYSTEM_ROOTS if system_roots else 0)
+        | (_native.OPTION_REQUIRE_TLS if require_tls else 0)
+    )
+    return (ctypes.c_char_p * count)(*names), (ctypes.c_char_p * count)(*values), count, flags
+
+
 def load_from_env(
-    env: Optional[Mapping[Union[str, bytes], Union[str, bytes]]] = None,
+    env: Env = None,
     *,
     strict_trust: bool = True,
     system_roots: bool = False,
@@ -485,20 +509,7 @@ def load_from_env(
     (any mapping of names to values; ``os.environ`` when None). The process
     environment is never read or changed when ``env`` is given.
     """
-    source = os.environ if env is None else env
-    names = []
-    values = []
-    for name, value in source.items():
-        names.append(_arg(name, "name"))
-        values.append(_arg(value, f"value of {name!r}"))
-    count = len(names)
-    name_array = (ctypes.c_char_p * count)(*names)
-    value_array = (ctypes.c_char_p * count)(*values)
-    flags = (
-        (0 if strict_trust else _native.OPTION_LENIENT_TRUST)
-        | (_native.OPTION_SYSTEM_ROOTS if system_roots else 0)
-        | (_native.OPTION_REQUIRE_TLS if require_tls else 0)
-    )
+    name_array, value_array, count, flags = _vars(env, strict_trust, system_roots, require_tls)
     out = ctypes.c_void_p()
     _call(
         _native.lib().ctls_config_from_vars_with_options,
@@ -509,6 +520,77 @@ def load_from_env(
         ctypes.byref(out),
     )
     return Config(out.value)  # type: ignore[arg-type]
+
+
+class Watcher(_Handle):
+    """Certificate rotation: watches the files behind a configuration (both
+    listeners' certificate and key, ``NODE_EXTRA_CA_CERTS``) and reloads it
+    when they change, including Kubernetes' atomic ``..data`` symlink swap.
+
+    Call :meth:`poll` on a timer (every second is cheap: a ``stat`` per file
+    when nothing changed). It returns None when nothing is new, the new
+    :class:`Config` once new material is fully validated, or raises
+    :class:`ConsoleTlsError` when it is broken; then :attr:`current` stays the
+    last good configuration. Each broken state is reported once. A first
+    load that fails does not raise here: :attr:`current` is None and the
+    first :meth:`poll` raises it. Safe to poll from several threads.
+
+    ``env`` and the options are those of :func:`load_from_env` (the
+    environment is read once, now).
+    """
+
+    _free_name = "ctls_watcher_free"
+
+    def __init__(
+        self,
+        env: Env = None,
+        *,
+        strict_trust: bool = True,
+        system_roots: bool = False,
+        require_tls: bool = False,
+    ) -> None:
+        name_array, value_array, count, flags = _vars(env, strict_trust, system_roots, require_tls)
+        out = ctypes.c_void_p()
+        _call(
+            _native.lib().ctls_watcher_new_with_options,
+            name_array,
+            value_array,
+            count,
+            flags,
+            ctypes.byref(out),
+        )
+        super().__init__(out.value)  # type: ignore[arg-type]
+
+    def poll(self) -> Optional[Config]:
+        """Checks the files once: None (nothing new), the new configuration
+        (now current), or raises :class:`ConsoleTlsError` for broken material."""
+        reloaded = ctypes.c_void_p()
+        err = ctypes.c_void_p()
+        status = _native.lib().ctls_watcher_poll(self._h, ctypes.byref(reloaded), ctypes.byref(err))
+        if status == _native.WATCH_RELOADED:
+            return Config(reloaded.value)  # type: ignore[arg-type]
+        if status == _native.WATCH_FAILED:
+            _raise(_native.lib().ctls_error_status(err) if err else 102, err)
+        return None
+
+    @property
+    def current(self) -> Optional[Config]:
+        """The last good configuration (a new handle each time), or None
+        when none has loaded yet."""
+        handle = _native.lib().ctls_watcher_current(self._h)
+        return Config(handle) if handle else None
+
+    @property
+    def files(self) -> list[str]:
+        """The files being watched."""
+        lib = _native.lib()
+        handle = self._h
+        return [os.fsdecode(lib.ctls_watcher_file(handle, i)) for i in range(lib.ctls_watcher_files_len(handle))]
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "Watcher(<closed>)"
+        return f"Watcher(files={self.files!r})"
 
 
 def version() -> str:

@@ -133,6 +133,16 @@ _PROTOTYPES = {
     "ctls_config_warnings_len": (c_size_t, [c_void_p]),
     "ctls_config_warning": (c_void_p, [c_void_p, c_size_t]),
     "ctls_config_free": (None, [c_void_p]),
+    # watchers
+    "ctls_watcher_new_with_options": (
+        c_int,
+        [POINTER(c_char_p), POINTER(c_char_p), c_size_t, c_uint32, _OUT, _OUT],
+    ),
+    "ctls_watcher_poll": (c_int, [c_void_p, _OUT, _OUT]),
+    "ctls_watcher_current": (c_void_p, [c_void_p]),
+    "ctls_watcher_files_len": (c_size_t, [c_void_p]),
+    "ctls_watcher_file": (c_char_p, [c_void_p, c_size_t]),
+    "ctls_watcher_free": (None, [c_void_p]),
     # identity
     "ctls_identity_base_url": (c_char_p, [c_void_p]),
     "ctls_identity_internal_base_url": (c_char_p, [c_void_p]),
@@ -144,6 +154,11 @@ _PROTOTYPES = {
 OPTION_LENIENT_TRUST = 1
 OPTION_SYSTEM_ROOTS = 2
 OPTION_REQUIRE_TLS = 4
+
+# ctls_watch_status
+WATCH_UNCHANGED = 0
+WATCH_RELOADED = 1
+WATCH_FAILED = 2
 
 _lib: Optional[ctypes.CDLL] = None
 

@@ -6,5 +6,9 @@ const warnings: string[] = config.warnings.map((w) => `${w.code} ${w.envVar ?? '
 void warnings
 const ca: string[] = consoleTls.agentOptions(config.trust).ca
 void ca
+const watcher = consoleTls.watch(undefined, { intervalMs: 250 }, (err, loaded) => {
+  if (err === null) void loaded.warnings
+})
+watcher.close()
 // @ts-expect-error there is no such function
 consoleTls.loadEverything()

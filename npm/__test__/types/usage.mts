@@ -9,11 +9,14 @@ import consoleTls, {
   loadServerTls,
   loadTrust,
   verifyServer,
+  watch,
+  watchServer,
   type Config,
   type ConsoleTlsError,
   type ErrorCode,
   type ServerTls,
   type Verified,
+  type Watcher,
 } from 'console-tls'
 
 const config: Config = loadFromEnv(process.env, { baseDir: '/etc/console', emitWarnings: true, now: new Date() })
@@ -60,3 +63,32 @@ for (const problem of report.problems) {
   void code
 }
 void consoleTls.version
+
+// Rotation: the listener's config is a Config once err is ruled out.
+const watcher: Watcher = watch(process.env, { intervalMs: 500, strict: false }, (err, loaded) => {
+  if (err) {
+    const code: ErrorCode = err.code
+    void code
+    return
+  }
+  const server: ServerTls | null = loaded.server
+  void server
+})
+const latest: Config | null = watcher.current
+void latest
+watcher.close()
+watch({ env: { SERVER_SSL_ENABLED: 'false' }, baseDir: '/etc/console' }, (err) => void err).close()
+// @ts-expect-error intervalMs is a number
+watch(process.env, { intervalMs: '1s' }, () => {})
+// @ts-expect-error config may be undefined until err is ruled out
+watch(process.env, { intervalMs: 1000 }, (err, loaded) => void [err, loaded.server])
+
+const rotating = https.createServer({ cert: config.server?.cert, key: config.server?.key })
+const kept: Watcher = watchServer(rotating, process.env, { listener: 'management', intervalMs: 1000, contextOptions: { minVersion: 'TLSv1.2' } }, (err) => {
+  const where: string | undefined = err.envVar
+  void where
+})
+kept.close()
+// @ts-expect-error listener is 'server' or 'management'
+watchServer(rotating, process.env, { listener: 'admin' })
+rotating.close()

@@ -1,8 +1,11 @@
 //! `console-tls check`: a readable (or JSON) report of the configuration.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::process::ExitCode;
+use std::time::Duration;
 
+use console_tls::reload::{watched_files, FileWatch};
 use console_tls::report::{self, Report};
 
 use crate::EnvArgs;
@@ -20,10 +23,76 @@ pub fn run(env: &EnvArgs, json: bool) -> ExitCode {
     } else {
         print!("{}", render(&report));
     }
+    exit_code(&report)
+}
+
+fn exit_code(report: &Report) -> ExitCode {
     if report.is_clean() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// `check --watch`: a report now, then one each time the files' contents
+/// change (after they held still for one interval), until interrupted or
+/// stdout closes. Text reports start with a `== report N (…) ==` line; JSON
+/// reports are one object per line. Exits with the last report's code.
+pub fn watch(env: &EnvArgs, json: bool, interval: Duration) -> ExitCode {
+    let settings = env.settings();
+    let options = env.options();
+    // The baseline is taken before the first report, so that a change
+    // while it is made is reported next.
+    let mut files = FileWatch::new(watched_files(&settings), options.max_file_size);
+    let mut number = 1;
+    loop {
+        let report = report::check(&settings, &options);
+        let reason = if number == 1 {
+            "initial"
+        } else {
+            "files changed"
+        };
+        let text = if json {
+            match serde_json::to_string(&report) {
+                Ok(line) => line + "\n",
+                Err(e) => {
+                    eprintln!("console-tls: cannot encode the report: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        } else {
+            format!("== report {number} ({reason}) ==\n{}", render(&report))
+        };
+        let mut stdout = std::io::stdout().lock();
+        if stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            // Whoever read the reports is gone.
+            return exit_code(&report);
+        }
+        drop(stdout);
+        if number == 1 {
+            if files.files().is_empty() {
+                eprintln!("console-tls: nothing to watch: no certificate, key or CA bundle is read from a file");
+                return exit_code(&report);
+            }
+            let list: Vec<String> = files
+                .files()
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            eprintln!(
+                "console-tls: watching {} every {} ms (Ctrl-C to stop)",
+                list.join(", "),
+                interval.as_millis()
+            );
+        }
+        while !files.poll() {
+            std::thread::sleep(interval);
+        }
+        number += 1;
     }
 }
 

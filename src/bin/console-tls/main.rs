@@ -76,14 +76,27 @@ impl EnvArgs {
 struct CheckArgs {
     #[command(flatten)]
     env: EnvArgs,
-    /// Print the report as JSON.
+    /// Print the report as JSON (with --watch: one JSON object per line).
     #[arg(long)]
     json: bool,
+    /// Keep running and print a new report each time the files behind the
+    /// configuration change (certificates, keys, NODE_EXTRA_CA_CERTS), until interrupted.
+    #[arg(long)]
+    watch: bool,
+    /// How often --watch looks at the files, in milliseconds.
+    #[arg(long, value_name = "N", default_value_t = 1000, requires = "watch",
+          value_parser = clap::value_parser!(u64).range(1..=86_400_000))]
+    interval_ms: u64,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check(args) if args.watch => check::watch(
+            &args.env,
+            args.json,
+            std::time::Duration::from_millis(args.interval_ms),
+        ),
         Command::Check(args) => check::run(&args.env, args.json),
         Command::Inspect(args) => inspect::run(&args),
         Command::Probe(args) => probe::run(&args),
