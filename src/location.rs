@@ -117,7 +117,8 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Zeroizing<Vec<u8>>> {
     let opened = file.metadata().map_err(|e| fail(io_kind(&e)))?;
     check_regular(&opened).map_err(fail)?;
     let mut bytes = Zeroizing::new(Vec::with_capacity(opened.len().min(limit) as usize));
-    file.take(limit + 1)
+    // `limit` may be u64::MAX (an option set to "no limit"): one more must not overflow.
+    file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| fail(io_kind(&e)))?;
     if bytes.len() as u64 > limit {
