@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind, Result, Source};
+use crate::pem;
 
 /// The default bound on any file read: 8 MiB holds ~5000 PEM certificates.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
@@ -43,30 +44,41 @@ impl Location {
     /// `file:relative`, a bare absolute or relative path, and a value that
     /// contains `-----BEGIN ` (inline PEM). Any other `scheme:` is refused.
     pub fn parse(value: &str, base_dir: &Path) -> Result<Location> {
-        if value.contains("-----BEGIN ") {
-            return Ok(Location::Inline(Zeroizing::new(value.to_owned())));
+        Location::parse_bytes(value.as_bytes(), base_dir)
+    }
+
+    /// Parses a location given as bytes, as environment variables hold them.
+    ///
+    /// On Unix a path is the bytes themselves (Linux file names need not be
+    /// UTF-8), after `file:` is removed or a `file://` URL's percent-escapes
+    /// are decoded; elsewhere a path must be UTF-8 (else `ERR_CONFIG_INVALID`).
+    /// Inline PEM whose text outside the blocks is not UTF-8 (a Latin-1
+    /// comment) is read with those bytes replaced, as a file would be.
+    pub fn parse_bytes(value: &[u8], base_dir: &Path) -> Result<Location> {
+        if pem::contains_pem(value) {
+            return Ok(Location::Inline(inline_text(value)));
         }
-        if value.trim().is_empty() {
+        if value.trim_ascii().is_empty() {
             return Err(Error::new(ErrorKind::Missing));
         }
-        let path = if let Some(rest) = value.strip_prefix("file://") {
+        let path = if let Some(rest) = value.strip_prefix(b"file://") {
             // A URL: an empty or `localhost` authority, then an absolute path.
-            let rest = rest.strip_prefix("localhost").unwrap_or(rest);
-            if !rest.starts_with('/') {
+            let rest = rest.strip_prefix(b"localhost").unwrap_or(rest);
+            if !rest.starts_with(b"/") {
                 return Err(Error::new(ErrorKind::InvalidValue {
                     reason: "a file:// URL must name an absolute path (file:///path/to/file.pem)"
                         .to_owned(),
                 }));
             }
-            PathBuf::from(percent_decode(rest)?)
-        } else if let Some(rest) = value.strip_prefix("file:") {
-            PathBuf::from(rest)
+            path_from_bytes(&percent_encoding::percent_decode(rest).collect::<Vec<u8>>())?
+        } else if let Some(rest) = value.strip_prefix(b"file:") {
+            path_from_bytes(rest)?
         } else if let Some(scheme) = url_scheme(value) {
             return Err(Error::new(ErrorKind::UnsupportedScheme {
                 scheme: scheme.to_owned(),
             }));
         } else {
-            PathBuf::from(value)
+            path_from_bytes(value)?
         };
         if path.as_os_str().is_empty() {
             return Err(Error::new(ErrorKind::Missing));
@@ -187,24 +199,38 @@ fn describe_io(error: &io::Error) -> String {
 
 /// The scheme of `value` if it looks like `scheme:…` (two or more characters,
 /// so that a Windows drive letter is not mistaken for one).
-fn url_scheme(value: &str) -> Option<&str> {
-    let colon = value.find(':')?;
+fn url_scheme(value: &[u8]) -> Option<&str> {
+    let colon = value.iter().position(|&b| b == b':')?;
     let scheme = &value[..colon];
-    let mut chars = scheme.chars();
-    let first = chars.next()?;
+    let (&first, rest) = scheme.split_first()?;
     let valid = scheme.len() >= 2
         && first.is_ascii_alphabetic()
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then_some(scheme)
+        && rest
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    // Only ASCII was accepted, so this never fails.
+    valid.then(|| std::str::from_utf8(scheme).ok()).flatten()
 }
 
-fn percent_decode(text: &str) -> Result<String> {
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8()
-        .map(|path| path.into_owned())
-        .map_err(|_| {
-            Error::new(ErrorKind::InvalidValue {
-                reason: "the file:// URL's path is not UTF-8 after percent-decoding".to_owned(),
-            })
+/// The text of an inline PEM value; bytes that are not UTF-8 become U+FFFD.
+fn inline_text(value: &[u8]) -> Zeroizing<String> {
+    Zeroizing::new(match std::str::from_utf8(value) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(value).into_owned(),
+    })
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    Ok(PathBuf::from(std::ffi::OsStr::from_bytes(bytes)))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf> {
+    std::str::from_utf8(bytes).map(PathBuf::from).map_err(|_| {
+        Error::new(ErrorKind::InvalidValue {
+            reason: "the path is not valid UTF-8".to_owned(),
         })
+    })
 }
