@@ -42,7 +42,9 @@ impl Location {
     ///
     /// Accepted: `file:/abs`, `file:///abs` (percent-escapes decoded),
     /// `file:relative`, a bare absolute or relative path, and a value that
-    /// contains `-----BEGIN ` (inline PEM). Any other `scheme:` is refused.
+    /// contains `-----BEGIN ` (inline PEM). Any other `scheme:` is refused,
+    /// and so is a value that is key or certificate data rather than a path
+    /// (see [`Location::parse_bytes`]).
     pub fn parse(value: &str, base_dir: &Path) -> Result<Location> {
         Location::parse_bytes(value.as_bytes(), base_dir)
     }
@@ -54,6 +56,12 @@ impl Location {
     /// are decoded; elsewhere a path must be UTF-8 (else `ERR_CONFIG_INVALID`).
     /// Inline PEM whose text outside the blocks is not UTF-8 (a Latin-1
     /// comment) is read with those bytes replaced, as a file would be.
+    ///
+    /// A value that is data rather than a path is `ERR_CONFIG_INVALID`
+    /// without being quoted, because it is usually a key that lost its
+    /// `-----BEGIN` line or was base64-encoded once more, and a "file not
+    /// found" message would print it: a damaged PEM boundary, several lines,
+    /// more bytes than any path, or base64 of DER or PEM.
     pub fn parse_bytes(value: &[u8], base_dir: &Path) -> Result<Location> {
         if pem::contains_pem(value) {
             return Ok(Location::Inline(inline_text(value)));
@@ -61,6 +69,7 @@ impl Location {
         if value.trim_ascii().is_empty() {
             return Err(Error::new(ErrorKind::Missing));
         }
+        refuse_data(value)?;
         let path = if let Some(rest) = value.strip_prefix(b"file://") {
             // A URL: an empty or `localhost` authority, then an absolute path.
             let rest = rest.strip_prefix(b"localhost").unwrap_or(rest);
@@ -72,6 +81,7 @@ impl Location {
             }
             path_from_bytes(&percent_encoding::percent_decode(rest).collect::<Vec<u8>>())?
         } else if let Some(rest) = value.strip_prefix(b"file:") {
+            refuse_data(rest)?;
             path_from_bytes(rest)?
         } else if let Some(scheme) = url_scheme(value) {
             return Err(Error::new(ErrorKind::UnsupportedScheme {
@@ -233,4 +243,72 @@ fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf> {
             reason: "the path is not valid UTF-8".to_owned(),
         })
     })
+}
+
+/// No path on Linux is longer than this (PATH_MAX, with its NUL).
+const MAX_PATH_BYTES: usize = 4096;
+
+/// Refuses a value that is data rather than a path (see [`Location::parse_bytes`]).
+fn refuse_data(value: &[u8]) -> Result<()> {
+    let text = value.trim_ascii();
+    let reason = if contains_ignore_case(text, b"-----BEGIN")
+        || contains_ignore_case(text, b"-----END")
+    {
+        "the value holds a PEM boundary but no \"-----BEGIN LABEL-----\" line; give the whole PEM text (BEGIN line, base64 lines, END line) or a path"
+    } else if text.contains(&b'\n') || text.contains(&b'\r') {
+        "the value has several lines, so it is data, not a path; give the whole PEM text (with its BEGIN and END lines) or a path"
+    } else if text.len() >= MAX_PATH_BYTES {
+        "the value is longer than any path, so it is data, not a path; give the whole PEM text (with its BEGIN and END lines) or a path"
+    } else if is_base64_of_der_or_pem(text) {
+        "the value is base64-encoded DER or PEM, not a path; decode it (base64 -d) and give the PEM text or the path of a file holding it"
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(ErrorKind::InvalidValue {
+        reason: format!("{reason} (the value is not shown: it may hold a key)"),
+    }))
+}
+
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle))
+}
+
+/// True for the base64 of a DER structure (a SEQUENCE whose length is
+/// exactly the rest) or of PEM text. A path that decodes like that by chance
+/// is not a concern: the exact DER length makes it vanishingly unlikely.
+fn is_base64_of_der_or_pem(text: &[u8]) -> bool {
+    use base64ct::{Base64, Base64Unpadded, Encoding};
+    if text.len() < 16 {
+        return false;
+    }
+    let Ok(text) = std::str::from_utf8(text) else {
+        return false;
+    };
+    let Ok(decoded) = Base64::decode_vec(text).or_else(|_| Base64Unpadded::decode_vec(text)) else {
+        return false;
+    };
+    let decoded = Zeroizing::new(decoded);
+    decoded.starts_with(b"-----") || der_sequence_len(&decoded) == Some(decoded.len())
+}
+
+/// The total length a DER SEQUENCE at the start of `der` declares.
+fn der_sequence_len(der: &[u8]) -> Option<usize> {
+    let (&tag, rest) = der.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    if tag != 0x30 {
+        return None;
+    }
+    if first < 0x80 {
+        return Some(2 + usize::from(first));
+    }
+    let count = usize::from(first & 0x7f);
+    if count == 0 || count > 4 || rest.len() < count {
+        return None;
+    }
+    let length = rest[..count]
+        .iter()
+        .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+    length.checked_add(2 + count)
 }
