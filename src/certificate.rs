@@ -152,9 +152,7 @@ pub fn parse_chain(input: &[u8]) -> Result<Vec<Certificate>> {
     let mut found = Vec::new();
     for entry in pem::scan(input) {
         if !is_certificate_label(&entry.label) {
-            if !found.contains(&entry.label) {
-                found.push(entry.label);
-            }
+            pem::remember_label(&mut found, &entry.label);
             continue;
         }
         let block = entry.block?;

@@ -10,7 +10,10 @@ use crate::settings::{Settings, KEYCLOAK_BASE_URL, KEYCLOAK_INTERNAL_BASE_URL};
 use crate::warning::{Warning, WarningCode};
 
 /// Where Identity is, and whether talking to it is encrypted.
-#[derive(Clone, Debug)]
+///
+/// The fields hold the URLs as configured, credentials included (a host may
+/// need them); `Debug` shows them without user name and password.
+#[derive(Clone)]
 pub struct Identity {
     /// `KEYCLOAK_BASE_URL`, when set.
     pub base_url: Option<Url>,
@@ -18,6 +21,18 @@ pub struct Identity {
     pub internal_base_url: Option<Url>,
     /// `http://` URLs (`WARN_IDENTITY_NOT_ENCRYPTED`).
     pub warnings: Vec<Warning>,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A derived Debug would print `password: Some("…")`.
+        let shown = |url: &Option<Url>| url.as_ref().map(redacted);
+        f.debug_struct("Identity")
+            .field("base_url", &shown(&self.base_url))
+            .field("internal_base_url", &shown(&self.internal_base_url))
+            .field("warnings", &self.warnings)
+            .finish()
+    }
 }
 
 impl Identity {

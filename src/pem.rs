@@ -73,12 +73,12 @@ pub fn scan(input: &[u8]) -> Vec<Scanned> {
     let mut lines = input.split(|&b| b == b'\n').enumerate().peekable();
     let mut index = 0;
     while let Some((number, raw)) = lines.next() {
-        let Some(label) = begin_label(trim(raw)) else {
+        let Some(raw_label) = begin_label(trim(raw)) else {
             continue;
         };
         index += 1;
         let start = number + 1;
-        let label = label_text(label);
+        let label = label_text(raw_label);
         let fail = |reason: String| {
             Error::new(ErrorKind::MalformedPem { reason }).with_block(index, Some(start))
         };
@@ -95,7 +95,8 @@ pub fn scan(input: &[u8]) -> Vec<Scanned> {
             }
             lines.next();
             if let Some(end) = end_label(line) {
-                outcome = Some(if end != label.as_bytes() {
+                // Raw bytes: the shown label may be shortened or lossily decoded.
+                outcome = Some(if end.trim_ascii() != raw_label.trim_ascii() {
                     Err(fail(format!(
                         "it begins as {label} but ends as {}",
                         label_text(end)
@@ -164,8 +165,37 @@ fn end_label(line: &[u8]) -> Option<&[u8]> {
     line.strip_prefix(b"-----END ")?.strip_suffix(b"-----")
 }
 
+/// Labels longer than this are shortened: no real label comes close, and a
+/// hostile one must not turn every message that names it into megabytes.
+pub const MAX_LABEL_CHARS: usize = 64;
+
+/// How many distinct labels an error lists ("found: …") before it stops.
+pub const MAX_LISTED_LABELS: usize = 8;
+
 fn label_text(label: &[u8]) -> String {
-    String::from_utf8_lossy(label).trim().to_owned()
+    let text = String::from_utf8_lossy(label);
+    let text = text.trim();
+    if text.chars().count() <= MAX_LABEL_CHARS {
+        return text.to_owned();
+    }
+    let mut short: String = text.chars().take(MAX_LABEL_CHARS).collect();
+    short.push('…');
+    short
+}
+
+/// Adds `label` to the distinct labels an error lists, keeping at most
+/// [`MAX_LISTED_LABELS`] (then one "…"). Checking a short list keeps this
+/// linear in the number of blocks: a file of a million distinct labels
+/// would otherwise take a quadratic number of comparisons.
+pub fn remember_label(found: &mut Vec<String>, label: &str) {
+    if found.iter().any(|seen| seen == label) {
+        return;
+    }
+    match found.len() {
+        n if n < MAX_LISTED_LABELS => found.push(label.to_owned()),
+        n if n == MAX_LISTED_LABELS => found.push("…".to_owned()),
+        _ => {}
+    }
 }
 
 fn trim(line: &[u8]) -> &[u8] {

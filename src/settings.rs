@@ -207,7 +207,12 @@ impl Settings {
         &self.base_dir
     }
 
-    /// The raw value of `name` when it is set and non-empty.
+    /// The raw value of `name` when it is set and non-empty. Secret for a
+    /// passphrase, and possibly for a location holding inline PEM.
+    pub fn bytes(&self, name: &str) -> Option<&[u8]> {
+        self.raw(name)
+    }
+
     fn raw(&self, name: &str) -> Option<&[u8]> {
         self.values
             .get(name)
@@ -255,18 +260,19 @@ impl Settings {
         }))
     }
 
+    // Locations are read as bytes: on Unix a path need not be UTF-8.
     fn location(&self, name: &'static str) -> Result<Location> {
         let value = self
-            .text(name)?
+            .raw(name)
             .ok_or_else(|| Error::new(ErrorKind::Missing).with_env_var(name))?;
-        Location::parse(value, &self.base_dir).map_err(|e| e.with_env_var(name))
+        Location::parse_bytes(value, &self.base_dir).map_err(|e| e.with_env_var(name))
     }
 
     /// `NODE_EXTRA_CA_CERTS` as a location, or `None` when unset or empty.
     pub fn extra_ca_certs(&self) -> Result<Option<Location>> {
-        match self.text(NODE_EXTRA_CA_CERTS)? {
+        match self.raw(NODE_EXTRA_CA_CERTS) {
             None => Ok(None),
-            Some(value) => Location::parse(value, &self.base_dir)
+            Some(value) => Location::parse_bytes(value, &self.base_dir)
                 .map(Some)
                 .map_err(|e| e.with_env_var(NODE_EXTRA_CA_CERTS)),
         }

@@ -143,9 +143,7 @@ pub fn load_private_key(
     let mut found = Vec::new();
     for entry in scanned {
         if !is_key_label(&entry.label) {
-            if !found.contains(&entry.label) {
-                found.push(entry.label);
-            }
+            pem::remember_label(&mut found, &entry.label);
             continue;
         }
         let block = entry.block?;

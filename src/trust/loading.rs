@@ -24,6 +24,11 @@ pub(crate) struct Loaded {
     pub problems: Vec<Error>,
 }
 
+/// Skipped (non-certificate) blocks warned about one by one, per source; the
+/// rest get one warning, so that a hostile bundle of a million tiny blocks
+/// does not become a million warnings (about 100 MB of report).
+const MAX_SKIPPED_WARNINGS: usize = 16;
+
 /// Where a certificate was first seen, for duplicate warnings.
 struct Seen {
     place: String,
@@ -77,19 +82,21 @@ fn load_source(
         return;
     }
     let mut certificate_blocks = 0;
+    let mut skipped_blocks = 0;
     let mut other_labels: Vec<String> = Vec::new();
     for entry in pem::scan(&bytes) {
         if !is_certificate_label(&entry.label) {
-            let (index, line) = match &entry.block {
-                Ok(block) => (block.index, Some(block.line)),
-                Err(error) => (error.block().unwrap_or(0), error.line()),
-            };
-            loaded
-                .warnings
-                .push(skipped_block(&entry.label, &source, index, line));
-            if !other_labels.contains(&entry.label) {
-                other_labels.push(entry.label);
+            skipped_blocks += 1;
+            if skipped_blocks <= MAX_SKIPPED_WARNINGS {
+                let (index, line) = match &entry.block {
+                    Ok(block) => (block.index, Some(block.line)),
+                    Err(error) => (error.block().unwrap_or(0), error.line()),
+                };
+                loaded
+                    .warnings
+                    .push(skipped_block(&entry.label, &source, index, line));
             }
+            pem::remember_label(&mut other_labels, &entry.label);
             continue;
         }
         certificate_blocks += 1;
@@ -102,6 +109,15 @@ fn load_source(
                     .push(problem(error.with_block(block.index, Some(block.line)))),
             },
         }
+    }
+    if skipped_blocks > MAX_SKIPPED_WARNINGS {
+        loaded.warnings.push(Warning::new(
+            WarningCode::TrustProblem,
+            format!(
+                "{} more blocks of {source} are not certificates and are skipped (not listed one by one)",
+                skipped_blocks - MAX_SKIPPED_WARNINGS
+            ),
+        ));
     }
     if certificate_blocks == 0 {
         loaded

@@ -271,7 +271,7 @@ fn as_warning(error: &Error) -> Warning {
 /// Node reads `NODE_EXTRA_CA_CERTS` as a plain path: a `file:` URL or inline
 /// PEM works here but would be ignored by Node itself.
 fn node_incompatibility(settings: &Settings, location: &Location) -> Option<Warning> {
-    let raw = settings.text(NODE_EXTRA_CA_CERTS).ok().flatten()?;
+    let raw = String::from_utf8_lossy(settings.bytes(NODE_EXTRA_CA_CERTS)?);
     let message = match location {
         Location::Inline(_) => "holds the PEM text itself; console-tls reads it, but Node would look for a file of that name, warn and ignore it; write the certificates to a file and give its path".to_owned(),
         Location::File(path) if raw.starts_with("file:") => format!(
