@@ -150,7 +150,7 @@ pub fn parse_chain(input: &[u8]) -> Result<Vec<Certificate>> {
     }
     let mut chain = Vec::new();
     let mut found = Vec::new();
-    for entry in pem::scan(input) {
+    for entry in pem::blocks(input) {
         if !is_certificate_label(&entry.label) {
             pem::remember_label(&mut found, &entry.label);
             continue;

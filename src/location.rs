@@ -138,7 +138,12 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Zeroizing<Vec<u8>>> {
     // The path may have been swapped since `metadata`: check what was opened.
     let opened = file.metadata().map_err(|e| fail(io_kind(&e)))?;
     check_regular(&opened).map_err(fail)?;
-    let mut bytes = Zeroizing::new(Vec::with_capacity(opened.len().min(limit) as usize));
+    // Reserve what the file says it holds, but no more than the default
+    // limit: a raised limit and a sparse file claiming a terabyte would
+    // otherwise abort the process in the allocator (not a panic: no host
+    // could catch it). Beyond this the vector grows as bytes arrive.
+    let reserve = opened.len().min(limit).min(DEFAULT_MAX_FILE_SIZE);
+    let mut bytes = Zeroizing::new(Vec::with_capacity(reserve as usize));
     // `limit` may be u64::MAX (an option set to "no limit"): one more must not overflow.
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -307,8 +312,9 @@ fn der_sequence_len(der: &[u8]) -> Option<usize> {
     if count == 0 || count > 4 || rest.len() < count {
         return None;
     }
+    // In u64: four length bytes shifted in a 32-bit usize would overflow.
     let length = rest[..count]
         .iter()
-        .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-    length.checked_add(2 + count)
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    usize::try_from(length).ok()?.checked_add(2 + count)
 }

@@ -66,30 +66,77 @@ pub struct Scanned {
     pub block: Result<Block>,
 }
 
-/// Scans every PEM block of `input`, in order.
+/// Scans every PEM block of `input`, in order. See [`blocks`] for a scan
+/// that keeps nothing it has returned.
 pub fn scan(input: &[u8]) -> Vec<Scanned> {
+    blocks(input).collect()
+}
+
+/// The PEM blocks of `input`, one per `-----BEGIN` line, scanned as they are
+/// asked for: a caller that stops at the first key, or keeps only the
+/// certificates, never holds the outcome of every block. (A file of 8 MiB
+/// can hold 350 000 BEGIN lines, each outcome ~300 bytes.)
+pub fn blocks(input: &[u8]) -> Blocks<'_> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let mut blocks = Vec::new();
-    let mut lines = input.split(|&b| b == b'\n').enumerate().peekable();
-    let mut index = 0;
-    while let Some((number, raw)) = lines.next() {
-        let Some(raw_label) = begin_label(trim(raw)) else {
-            continue;
+    Blocks {
+        lines: input
+            .split(is_newline as fn(&u8) -> bool)
+            .enumerate()
+            .peekable(),
+        index: 0,
+    }
+}
+
+fn is_newline(byte: &u8) -> bool {
+    *byte == b'\n'
+}
+
+/// The iterator [`blocks`] returns.
+pub struct Blocks<'a> {
+    lines: std::iter::Peekable<std::iter::Enumerate<std::slice::Split<'a, u8, fn(&u8) -> bool>>>,
+    index: usize,
+}
+
+impl std::fmt::Debug for Blocks<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Blocks")
+            .field("index", &self.index)
+            .finish_non_exhaustive()
+    }
+}
+
+/// More header lines than any real PEM block has (RFC 1421's Proc-Type and
+/// DEK-Info, a few others): past this a block is malformed, so that a block
+/// of a million `a:` lines does not become a million header strings.
+pub const MAX_HEADERS: usize = 16;
+
+impl Iterator for Blocks<'_> {
+    type Item = Scanned;
+
+    fn next(&mut self) -> Option<Scanned> {
+        let lines = &mut self.lines;
+        let (number, raw_label) = loop {
+            let (number, raw) = lines.next()?;
+            if let Some(label) = begin_label(trim(raw)) {
+                break (number, label);
+            }
         };
-        index += 1;
+        self.index += 1;
+        let index = self.index;
         let start = number + 1;
         let label = label_text(raw_label);
         let fail = |reason: String| {
             Error::new(ErrorKind::MalformedPem { reason }).with_block(index, Some(start))
         };
         let mut headers = Vec::new();
+        let mut too_many_headers = false;
         let mut body = Zeroizing::new(Vec::new());
         let mut in_headers = true;
         let mut outcome = None;
         while let Some(&(_, raw)) = lines.peek() {
             let line = trim(raw);
             if begin_label(line).is_some() {
-                // Leave the next BEGIN for the outer loop: that block still counts.
+                // Leave the next BEGIN for the next call: that block still counts.
                 outcome = Some(Err(fail(format!("-----END {label}----- is missing"))));
                 break;
             }
@@ -100,6 +147,10 @@ pub fn scan(input: &[u8]) -> Vec<Scanned> {
                     Err(fail(format!(
                         "it begins as {label} but ends as {}",
                         label_text(end)
+                    )))
+                } else if too_many_headers {
+                    Err(fail(format!(
+                        "it has more than {MAX_HEADERS} header lines (name: value)"
                     )))
                 } else {
                     decode(&body).map_err(fail).map(|der| Block {
@@ -115,15 +166,19 @@ pub fn scan(input: &[u8]) -> Vec<Scanned> {
             if in_headers {
                 if line.is_empty() {
                     // A blank line ends the headers; before any header it is just blank.
-                    in_headers = headers.is_empty();
+                    in_headers = headers.is_empty() && !too_many_headers;
                     continue;
                 }
                 if let Some(colon) = line.iter().position(|&b| b == b':') {
-                    let key = String::from_utf8_lossy(&line[..colon]).trim().to_owned();
-                    let value = String::from_utf8_lossy(&line[colon + 1..])
-                        .trim()
-                        .to_owned();
-                    headers.push((key, value));
+                    if headers.len() == MAX_HEADERS {
+                        too_many_headers = true;
+                    } else {
+                        let key = String::from_utf8_lossy(&line[..colon]).trim().to_owned();
+                        let value = String::from_utf8_lossy(&line[colon + 1..])
+                            .trim()
+                            .to_owned();
+                        headers.push((key, value));
+                    }
                     continue;
                 }
                 in_headers = false;
@@ -132,9 +187,8 @@ pub fn scan(input: &[u8]) -> Vec<Scanned> {
         }
         let block =
             outcome.unwrap_or_else(|| Err(fail(format!("-----END {label}----- is missing"))));
-        blocks.push(Scanned { label, block });
+        Some(Scanned { label, block })
     }
-    blocks
 }
 
 fn decode(body: &[u8]) -> std::result::Result<Zeroizing<Vec<u8>>, String> {

@@ -132,3 +132,43 @@ fn the_largest_size_limit_reads_the_whole_file() {
     let config = console_tls::Config::load(&settings, &options).unwrap();
     assert_eq!(config.server.unwrap().chain().len(), 1);
 }
+
+// A block of a million `name: value` lines kept every one as two strings.
+#[test]
+fn header_lines_are_capped() {
+    let many: String = (0..=pem::MAX_HEADERS)
+        .map(|i| format!("H{i}: v\n"))
+        .collect();
+    let input = format!("-----BEGIN X-----\n{many}\nAAAA\n-----END X-----\n");
+    let error = pem::scan(input.as_bytes()).remove(0).block.unwrap_err();
+    assert!(
+        error.to_string().contains("more than 16 header lines"),
+        "{error}"
+    );
+    let allowed: String = (0..pem::MAX_HEADERS)
+        .map(|i| format!("H{i}: v\n"))
+        .collect();
+    let input = format!("-----BEGIN X-----\n{allowed}\nAAAA\n-----END X-----\n");
+    let block = pem::scan(input.as_bytes()).remove(0).block.unwrap();
+    assert_eq!(block.headers.len(), pem::MAX_HEADERS);
+    assert_eq!(block.header("h15"), Some("v"));
+    // The next block is scanned normally.
+    let two = format!("-----BEGIN X-----\n{many}\nAAAA\n-----END X-----\n-----BEGIN Y-----\nAAAA\n-----END Y-----\n");
+    let scanned = pem::scan(two.as_bytes());
+    assert!(scanned[0].block.is_err());
+    assert_eq!(scanned[1].block.as_ref().unwrap().index, 2);
+}
+
+// `pem::blocks` yields block by block: the first block of an endless-looking
+// input is there without scanning the rest, and it agrees with `scan`.
+#[test]
+fn blocks_are_scanned_lazily_and_agree_with_scan() {
+    let mut input = b"-----BEGIN FIRST-----\nAAAA\n-----END FIRST-----\n".to_vec();
+    input.extend(distinct_labels(1000));
+    let first = pem::blocks(&input).next().unwrap();
+    assert_eq!(first.label, "FIRST");
+    let lazy: Vec<String> = pem::blocks(&input).map(|s| format!("{s:?}")).collect();
+    let eager: Vec<String> = pem::scan(&input).iter().map(|s| format!("{s:?}")).collect();
+    assert_eq!(lazy.len(), 1001);
+    assert_eq!(lazy, eager);
+}

@@ -135,13 +135,13 @@ pub fn load_private_key(
         }
         return Ok((key, warnings));
     }
-    let scanned = pem::scan(input);
-    let curve_hint = scanned.iter().find_map(|s| match &s.block {
+    // Two passes over the text rather than one kept in memory (see `pem::blocks`).
+    let curve_hint = pem::blocks(input).find_map(|s| match &s.block {
         Ok(block) if block.label == "EC PARAMETERS" => kind::curve_from_parameters(&block.der),
         _ => None,
     });
     let mut found = Vec::new();
-    for entry in scanned {
+    for entry in pem::blocks(input) {
         if !is_key_label(&entry.label) {
             pem::remember_label(&mut found, &entry.label);
             continue;

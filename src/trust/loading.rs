@@ -84,7 +84,7 @@ fn load_source(
     let mut certificate_blocks = 0;
     let mut skipped_blocks = 0;
     let mut other_labels: Vec<String> = Vec::new();
-    for entry in pem::scan(&bytes) {
+    for entry in pem::blocks(&bytes) {
         if !is_certificate_label(&entry.label) {
             skipped_blocks += 1;
             if skipped_blocks <= MAX_SKIPPED_WARNINGS {

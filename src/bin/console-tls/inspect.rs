@@ -60,7 +60,7 @@ pub fn describe(bytes: &[u8]) -> (String, usize) {
         }
         return (out, problems);
     }
-    for entry in pem::scan(bytes) {
+    for entry in pem::blocks(bytes) {
         let block = match entry.block {
             Ok(block) => block,
             Err(e) => {
