@@ -1,6 +1,11 @@
 //! Loading a listener identity per key type, and the whole Settings -> Config
-//! path, on the openssl-made fixtures.
+//! path: on the openssl-made fixtures, and on the standard fixture of issue 8
+//! (what `npm/bench/load.js` compares with plain Node).
 
+mod common;
+
+use console_tls::dev_certs;
+use console_tls::settings::NODE_EXTRA_CA_CERTS;
 use console_tls::{Config, ListenerSettings, Location, Options, ServerTls, Settings};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
@@ -62,5 +67,41 @@ fn settings_to_config(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, identity_per_key_type, settings_to_config);
+/// Everything at once: the main listener RSA-2048 with its key encrypted
+/// (PBKDF2-HMAC-SHA256, 2048 iterations, AES-256-CBC) and a 2-certificate
+/// chain, the management listener P-256, `NODE_EXTRA_CA_CERTS` = Node's 144
+/// roots, and two https:// Identity URLs (`console-tls dev-certs` output with
+/// Node's roots as the bundle).
+fn settings_to_config_full(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dev_certs::generate(dir.path(), false).expect("dev-certs");
+    let (bundle, origin) = common::node_bundle();
+    let bundle_path = dir.path().join("node-roots.pem");
+    std::fs::write(&bundle_path, &bundle).unwrap();
+    let vars = pki.env_vars(8443).into_iter().map(|(name, value)| {
+        if name == NODE_EXTRA_CA_CERTS {
+            (name, bundle_path.display().to_string())
+        } else {
+            (name, value)
+        }
+    });
+    let settings = Settings::from_vars(vars);
+    let options = Options::default();
+    let config = Config::load(&settings, &options).expect("the standard fixture loads");
+    eprintln!(
+        "full config: {} extra CAs from {origin}, {} warnings",
+        config.trust.extras().len(),
+        config.warnings.len()
+    );
+    c.bench_function("config_load_full", |b| {
+        b.iter(|| Config::load(black_box(&settings), &options).unwrap())
+    });
+}
+
+criterion_group!(
+    benches,
+    identity_per_key_type,
+    settings_to_config,
+    settings_to_config_full
+);
 criterion_main!(benches);

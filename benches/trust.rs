@@ -1,52 +1,28 @@
 //! Trust benchmarks: loading a realistic extra CA bundle (Node's own
-//! `tls.rootCertificates`, 144 certificates with Node 22) and one
-//! `verify_server` of a root + intermediate + leaf chain against it.
+//! `tls.rootCertificates`, 144 certificates with Node 20/22), bundle loading
+//! at 1 to 10000 certificates (the cost per certificate must stay flat), and
+//! one `verify_server` of a root + intermediate + leaf chain.
 //!
-//! Run: `cargo bench --bench trust`.
+//! Run: `cargo bench --bench trust`. Criterion prints the throughput of the
+//! `trust/bundle_load` group in certificates per second; per certificate is
+//! its inverse.
 
-use std::process::Command;
-use std::time::SystemTime;
+mod common;
+
+use std::time::{Duration, SystemTime};
 
 use console_tls::{Location, Options, Trust};
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+
+use common::{ca, distinct_ca_bundle, node_bundle};
 
 const VAR: &str = "NODE_EXTRA_CA_CERTS";
 
-/// Node's bundled roots as one PEM bundle; without node, as many rcgen CA
-/// certificates (webpki-roots holds trust anchors, not certificates).
-fn node_bundle() -> (String, &'static str) {
-    let node = Command::new("node")
-        .args([
-            "-e",
-            "process.stdout.write(require('tls').rootCertificates.join('\\n'))",
-        ])
-        .output();
-    match node {
-        Ok(out) if out.status.success() && !out.stdout.is_empty() => (
-            String::from_utf8(out.stdout).expect("PEM is ASCII"),
-            "node tls.rootCertificates",
-        ),
-        _ => {
-            let pem = (0..144)
-                .map(|i| ca(&format!("Generated Root {i}")).0.pem())
-                .collect::<Vec<_>>()
-                .join("\n");
-            (pem, "144 rcgen CA certificates (node not found)")
-        }
-    }
-}
+/// Bundle sizes of the scaling group.
+const SIZES: [usize; 5] = [1, 10, 100, 1000, 10_000];
 
-fn ca(name: &str) -> (rcgen::Certificate, Issuer<'static, KeyPair>) {
-    let key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.distinguished_name.push(DnType::CommonName, name);
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let cert = params.self_signed(&key).unwrap();
-    (cert, Issuer::new(params, key))
-}
-
-fn bench(c: &mut Criterion) {
+fn node_roots(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let (bundle, origin) = node_bundle();
     let bundle_path = dir.path().join("node-roots.pem");
@@ -93,5 +69,42 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// Loading bundles of 1 to 10000 distinct CA certificates from a file. The
+/// certificates (self-signed ECDSA P-256, about 600 bytes of PEM each) are
+/// generated once, before timing. 10000 of them are about 6 MB, under the
+/// default 8 MiB file limit; the limit is raised anyway so that the group
+/// measures loading, whatever the certificates' size.
+fn bundle_scaling(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let largest = *SIZES.last().unwrap();
+    let blocks: Vec<String> = distinct_ca_bundle(largest, "Scaling Root")
+        .split_inclusive("-----END CERTIFICATE-----\n")
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(blocks.len(), largest);
+    let options = Options::default().max_file_size(256 * 1024 * 1024);
+
+    let mut group = c.benchmark_group("trust/bundle_load");
+    for size in SIZES {
+        let path = dir.path().join(format!("bundle-{size}.pem"));
+        let bundle: String = blocks[..size].concat();
+        std::fs::write(&path, &bundle).unwrap();
+        let sources = [Location::File(path)];
+        let loaded = Trust::load(&sources, VAR, &options).expect("the bundle loads");
+        assert_eq!(loaded.extras().len(), size, "every certificate is distinct");
+        eprintln!("bundle of {size}: {} bytes", bundle.len());
+
+        group.throughput(Throughput::Elements(size as u64));
+        if size >= 1000 {
+            group.sample_size(20);
+            group.measurement_time(Duration::from_secs(10));
+        }
+        group.bench_with_input(BenchmarkId::from_parameter(size), &sources, |b, sources| {
+            b.iter(|| Trust::load(black_box(sources), VAR, &options).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, node_roots, bundle_scaling);
 criterion_main!(benches);
