@@ -91,9 +91,13 @@ fn is_newline(byte: &u8) -> bool {
     *byte == b'\n'
 }
 
+/// The input's lines, numbered from 0, with one line of look-ahead.
+type Lines<'a> =
+    std::iter::Peekable<std::iter::Enumerate<std::slice::Split<'a, u8, fn(&u8) -> bool>>>;
+
 /// The iterator [`blocks`] returns.
 pub struct Blocks<'a> {
-    lines: std::iter::Peekable<std::iter::Enumerate<std::slice::Split<'a, u8, fn(&u8) -> bool>>>,
+    lines: Lines<'a>,
     index: usize,
 }
 
