@@ -8,7 +8,8 @@
  *   result to a `T **out` parameter; on failure *out is NULL and, when the
  *   nullable `const ctls_error **err` is not NULL, *err receives the details
  *   (release with ctls_error_free). On success *err is set to NULL.
- * - Handles are immutable and safe to share between threads once built.
+ * - Handles are immutable (ctls_watcher changes, under its own lock) and safe
+ *   to share between threads once built.
  *   Owned handles are released with their _free function (NULL is ignored);
  *   borrowed handles and every returned string or byte range live as long as
  *   the handle they came from.

@@ -191,14 +191,20 @@ const DEFAULT_INTERVAL_MS = 1000
 
 /**
  * Splits watch()'s first argument: an environment (like process.env), or
- * `{ env, ...loadOptions }` (recognised by its `env` property).
+ * `{ env, ...loadOptions }`, recognised by an `env` property that is an
+ * object or null (in an environment every value is a string: a variable
+ * named `env` does not make process.env look like options).
  */
 function watchSource(source) {
   if (source === undefined || source === null) return { env: process.env, options: {} }
   if (typeof source !== 'object') {
     throw new TypeError('the first argument must be an environment (like process.env) or { env, ...options }')
   }
-  if (!Object.prototype.hasOwnProperty.call(source, 'env')) return { env: source, options: {} }
+  const isOptions =
+    source !== process.env &&
+    Object.prototype.hasOwnProperty.call(source, 'env') &&
+    (source.env === undefined || source.env === null || typeof source.env === 'object')
+  if (!isOptions) return { env: source, options: {} }
   const { env, ...options } = source
   return { env: env ?? process.env, options }
 }

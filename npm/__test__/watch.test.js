@@ -330,6 +330,19 @@ test('arguments are checked', () => {
   watch({}, () => {}).close()
 })
 
+test('an environment with a variable named env is an environment, not options', async () => {
+  const dir = pki.pki.file('env-var')
+  fs.mkdirSync(dir)
+  byHand.inPlace(dir, leaves[11].cert, leaves[11].key)
+  const events = new Events()
+  const watcher = watch({ ...envFor(dir), env: 'production' }, { intervalMs: 5 }, events.listener)
+  try {
+    assert.equal(serialOf(await events.config('the initial configuration')), leaves[11].serial)
+  } finally {
+    watcher.close()
+  }
+})
+
 test('watchServer: a disabled listener is reported to onError', async () => {
   const server = https.createServer()
   const errors = []

@@ -8,7 +8,8 @@
 //!
 //! Every loader has a synchronous form and an `…Async` form that runs the
 //! same core call on libuv's thread pool (a napi `AsyncTask`) and settles a
-//! Promise on the main thread.
+//! Promise on the main thread. Certificate rotation (`watch`) is the core's
+//! `ConfigWatcher` driven from JavaScript's timer (see `watch.rs`).
 
 // napi-derive registers the exports only outside cfg(test), so under
 // `clippy --all-targets` the exported functions look unused.
