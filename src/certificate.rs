@@ -6,14 +6,16 @@ use std::ops::Range;
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use base64::Engine as _;
 use base64ct::{Base64, Encoding};
 use rustls_pki_types::CertificateDer;
 use serde::Serialize;
 use x509_parser::error::X509Error;
-use x509_parser::extensions::{GeneralName, SubjectAlternativeName};
+use x509_parser::extensions::{BasicConstraints, GeneralName, SubjectAlternativeName};
 use x509_parser::nom::Parser as _;
 use x509_parser::oid_registry::{OID_X509_EXT_BASIC_CONSTRAINTS, OID_X509_EXT_SUBJECT_ALT_NAME};
 use x509_parser::prelude::{FromDer, X509Certificate, X509CertificateParser};
+use x509_parser::x509::X509Name;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::pem;
@@ -35,8 +37,12 @@ pub struct Certificate {
     subject_raw: Range<usize>,
     issuer_raw: Range<usize>,
     spki: Range<usize>,
+    serial: Range<usize>,
+    /// The subjectAltName extension's value, when there is one.
+    subject_alt_name: Option<Range<usize>>,
     not_before_unix: i64,
     not_after_unix: i64,
+    is_ca: bool,
     // Boxed: most certificates of a bundle never need it, and a small
     // `Certificate` keeps a bundle's vector small.
     info: OnceLock<Box<CertificateInfo>>,
@@ -121,17 +127,26 @@ impl Certificate {
         let subject_raw = within(cert.subject().as_raw())?;
         let issuer_raw = within(cert.issuer().as_raw())?;
         let spki = within(cert.public_key().raw)?;
+        let serial = within(cert.raw_serial())?;
+        let subject_alt_name = match cert.get_extension_unique(&OID_X509_EXT_SUBJECT_ALT_NAME) {
+            Ok(Some(ext)) => Some(within(ext.value)?),
+            _ => None,
+        };
         let validity = cert.validity();
         let not_before_unix = validity.not_before.timestamp();
         let not_after_unix = validity.not_after.timestamp();
+        let is_ca = is_ca(&cert);
         drop(cert);
         Ok(Certificate {
             der: CertificateDer::from(der),
             subject_raw,
             issuer_raw,
             spki,
+            serial,
+            subject_alt_name,
             not_before_unix,
             not_after_unix,
+            is_ca,
             info: OnceLock::new(),
         })
     }
@@ -143,7 +158,10 @@ impl Certificate {
 
     /// The certificate as a `CERTIFICATE` PEM block.
     pub fn pem(&self) -> String {
-        pem_encode("CERTIFICATE", &self.der)
+        // Public bytes: the fast encoder, not pem_encode's constant-time one
+        // (which keys need). Same text.
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&*self.der);
+        pem_lines("CERTIFICATE", &encoded)
     }
 
     /// Its facts, worked out on first use.
@@ -179,24 +197,32 @@ impl Certificate {
         self.issuer_raw() == issuer.subject_raw()
     }
 
-    /// The facts, from a second parse of the DER (which parsed before, so it
-    /// parses again; should it not, the facts say so rather than panic).
+    /// The facts, from the parts located when parsing: the names are parsed
+    /// again on their own, with the parser that read them in the certificate.
     fn describe(&self) -> CertificateInfo {
-        match X509Certificate::from_der(&self.der) {
-            Ok((_, cert)) => info_of(&cert, &self.der),
-            Err(_) => CertificateInfo {
-                subject: "(unreadable)".to_owned(),
-                issuer: "(unreadable)".to_owned(),
-                serial: String::new(),
-                subject_alt_names: Vec::new(),
-                not_before: rfc3339(self.not_before_unix),
-                not_after: rfc3339(self.not_after_unix),
-                not_before_unix: self.not_before_unix,
-                not_after_unix: self.not_after_unix,
-                fingerprint256: fingerprint256(&self.der),
-                is_ca: false,
-                public_key: crate::key::describe_public_key(self.spki()),
-            },
+        let name = |raw: &[u8]| match X509Name::from_der(raw) {
+            Ok((_, name)) => name.to_string(),
+            // It parsed as part of the certificate, so it parses alone.
+            Err(_) => "(unreadable)".to_owned(),
+        };
+        let subject_alt_names = self
+            .subject_alt_name
+            .clone()
+            .and_then(|range| SubjectAlternativeName::from_der(&self.der[range]).ok())
+            .map(|(_, san)| san.general_names.iter().filter_map(describe_name).collect())
+            .unwrap_or_default();
+        CertificateInfo {
+            subject: name(self.subject_raw()),
+            issuer: name(self.issuer_raw()),
+            serial: hex_upper(&self.der[self.serial.clone()], None),
+            subject_alt_names,
+            not_before: rfc3339(self.not_before_unix),
+            not_after: rfc3339(self.not_after_unix),
+            not_before_unix: self.not_before_unix,
+            not_after_unix: self.not_after_unix,
+            fingerprint256: fingerprint256(&self.der),
+            is_ca: self.is_ca,
+            public_key: crate::key::describe_public_key(self.spki()),
         }
     }
 
@@ -323,37 +349,6 @@ pub fn chain_warnings(chain: &[Certificate], now: SystemTime) -> Vec<Warning> {
     warnings
 }
 
-/// The facts of a certificate that [`Certificate::from_der_vec`] accepted
-/// (so its subjectAltName and basicConstraints are well-formed).
-fn info_of(cert: &X509Certificate<'_>, der: &[u8]) -> CertificateInfo {
-    let subject_alt_names = match cert.subject_alternative_name() {
-        Ok(Some(san)) => san
-            .value
-            .general_names
-            .iter()
-            .filter_map(describe_name)
-            .collect(),
-        _ => Vec::new(),
-    };
-    let is_ca = matches!(cert.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
-    let validity = cert.validity();
-    let not_before_unix = validity.not_before.timestamp();
-    let not_after_unix = validity.not_after.timestamp();
-    CertificateInfo {
-        subject: cert.subject().to_string(),
-        issuer: cert.issuer().to_string(),
-        serial: hex_upper(cert.raw_serial(), None),
-        subject_alt_names,
-        not_before: rfc3339(not_before_unix),
-        not_after: rfc3339(not_after_unix),
-        not_before_unix,
-        not_after_unix,
-        fingerprint256: fingerprint256(der),
-        is_ca,
-        public_key: crate::key::describe_public_key(cert.public_key().raw),
-    }
-}
-
 /// What `X509Certificate::subject_alternative_name` reports as an error
 /// after a deep parse, from a certificate parsed without one: a duplicate
 /// extension, or one whose value does not parse (x509-parser's deep parser
@@ -365,6 +360,16 @@ fn subject_alt_name_problem(cert: &X509Certificate<'_>) -> Option<X509Error> {
         Ok(Some(ext)) => SubjectAlternativeName::from_der(ext.value)
             .err()
             .map(|_| X509Error::InvalidExtensions),
+    }
+}
+
+/// `basicConstraints.cA` as a full parse reads it: a value that does not
+/// parse reads as no basicConstraints (x509-parser's deep parser for it is
+/// `BasicConstraints::from_der`).
+fn is_ca(cert: &X509Certificate<'_>) -> bool {
+    match cert.get_extension_unique(&OID_X509_EXT_BASIC_CONSTRAINTS) {
+        Ok(Some(ext)) => BasicConstraints::from_der(ext.value).is_ok_and(|(_, bc)| bc.ca),
+        _ => false,
     }
 }
 
@@ -453,6 +458,11 @@ fn hex_upper(bytes: &[u8], separator: Option<char>) -> String {
 pub fn pem_encode(label: &str, der: &[u8]) -> String {
     // The input may be a private key: wipe the intermediate text too.
     let encoded = zeroize::Zeroizing::new(Base64::encode_string(der));
+    pem_lines(label, &encoded)
+}
+
+/// A PEM block around base64 text, wrapped at 64 columns.
+fn pem_lines(label: &str, encoded: &str) -> String {
     let mut out = String::with_capacity(encoded.len() + encoded.len() / 64 + 2 * label.len() + 40);
     out.push_str("-----BEGIN ");
     out.push_str(label);
@@ -491,6 +501,37 @@ mod tests {
             return Err(format!("its basicConstraints is malformed ({e})"));
         }
         Ok(())
+    }
+
+    /// How the facts were worked out before they became lazy: from a full
+    /// parse, with x509-parser's accessors.
+    fn info_of(cert: &X509Certificate<'_>, der: &[u8]) -> CertificateInfo {
+        let subject_alt_names = match cert.subject_alternative_name() {
+            Ok(Some(san)) => san
+                .value
+                .general_names
+                .iter()
+                .filter_map(describe_name)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let is_ca = matches!(cert.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
+        let validity = cert.validity();
+        let not_before_unix = validity.not_before.timestamp();
+        let not_after_unix = validity.not_after.timestamp();
+        CertificateInfo {
+            subject: cert.subject().to_string(),
+            issuer: cert.issuer().to_string(),
+            serial: hex_upper(cert.raw_serial(), None),
+            subject_alt_names,
+            not_before: rfc3339(not_before_unix),
+            not_after: rfc3339(not_after_unix),
+            not_before_unix,
+            not_after_unix,
+            fingerprint256: fingerprint256(der),
+            is_ca,
+            public_key: crate::key::describe_public_key(cert.public_key().raw),
+        }
     }
 
     fn verdict(der: &[u8]) -> std::result::Result<(), String> {
@@ -557,24 +598,110 @@ mod tests {
         }
     }
 
+    /// Every certificate under tests/fixtures, as DER.
+    fn fixture_certificates() -> Vec<(String, Vec<u8>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut found = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let bytes = std::fs::read(&path).unwrap();
+                for scanned in pem::scan(&bytes) {
+                    if let (true, Ok(block)) = (is_certificate_label(&scanned.label), scanned.block)
+                    {
+                        found.push((path.display().to_string(), block.der.to_vec()));
+                    }
+                }
+            }
+        }
+        found
+    }
+
     #[test]
     fn facts_are_those_of_a_full_parse() {
+        use rcgen::SanType;
+        let mut cases = fixture_certificates();
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(vec!["dns.test".to_owned()]).unwrap();
+        params.subject_alt_names.extend([
+            SanType::IpAddress("192.0.2.7".parse().unwrap()),
+            SanType::IpAddress("2001:db8::1".parse().unwrap()),
+            SanType::Rfc822Name("ops@example.com".try_into().unwrap()),
+            SanType::URI("https://example.com/x".try_into().unwrap()),
+        ]);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::OrganizationName, "Ünïcode GmbH");
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CustomDnType(vec![2, 5, 4, 97]), "VATDE-123");
+        params.serial_number = Some(vec![0x00, 0x8F, 0x01].into());
+        cases.push((
+            "rcgen, every SAN type".to_owned(),
+            params.self_signed(&key).unwrap().der().to_vec(),
+        ));
+        cases.push(("rcgen CA".to_owned(), certificate_with(vec![], true)));
+        cases.push((
+            "rcgen, unreadable basicConstraints".to_owned(),
+            certificate_with(
+                vec![extension(&BASIC_CONSTRAINTS, &[0x02, 0x01, 0x05])],
+                false,
+            ),
+        ));
+        let mut compared = 0;
+        for (name, der) in cases {
+            // The malformed fixtures: refused as a full parse refuses them.
+            assert_eq!(verdict(&der), reference_verdict(&der), "{name}");
+            if reference_verdict(&der).is_err() {
+                continue;
+            }
+            compared += 1;
+            let cert = Certificate::from_der(&der).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let (_, parsed) = X509Certificate::from_der(&der).unwrap();
+            assert_eq!(cert.info(), &info_of(&parsed, &der), "{name}");
+            assert_eq!(cert.spki(), parsed.public_key().raw, "{name}");
+            assert_eq!(
+                cert.not_before_unix(),
+                cert.info().not_before_unix,
+                "{name}"
+            );
+            assert_eq!(cert.not_after_unix(), cert.info().not_after_unix, "{name}");
+            assert_eq!(
+                cert.is_issued_by(&cert),
+                parsed.issuer().as_raw() == parsed.subject().as_raw(),
+                "{name}"
+            );
+        }
+        assert!(compared >= 10, "compared {compared}");
+    }
+
+    #[test]
+    fn the_fingerprint_is_nodes_fingerprint256() {
         let der = certificate_with(vec![], true);
-        let cert = Certificate::from_der(&der).unwrap();
-        let (_, parsed) = X509Certificate::from_der(&der).unwrap();
-        assert_eq!(cert.info(), &info_of(&parsed, &der));
-        assert!(cert.info().is_ca);
-        assert_eq!(cert.info().subject_alt_names, ["DNS:a.test"]);
-        assert_eq!(cert.not_after_unix(), cert.info().not_after_unix);
-        assert_eq!(cert.spki(), parsed.public_key().raw);
-        assert!(cert.is_issued_by(&cert));
-        let expected_fingerprint = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &der)
+        let expected = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &der)
             .as_ref()
             .iter()
             .map(|b| format!("{b:02X}"))
             .collect::<Vec<_>>()
             .join(":");
-        assert_eq!(cert.info().fingerprint256, expected_fingerprint);
+        assert_eq!(
+            Certificate::from_der(&der).unwrap().info().fingerprint256,
+            expected
+        );
+    }
+
+    #[test]
+    fn certificate_pem_is_pem_encode() {
+        for (name, der) in fixture_certificates() {
+            if let Ok(cert) = Certificate::from_der(&der) {
+                assert_eq!(cert.pem(), pem_encode("CERTIFICATE", &der), "{name}");
+            }
+        }
     }
 
     #[test]
