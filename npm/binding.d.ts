@@ -42,6 +42,8 @@ export declare class ConfigWatcher {
 
 /** The core's `Trust`, held for `verifyServer`. */
 export declare class TrustHandle {
+  /** One entry per extra certificate, in the order of `ca`. */
+  certificates(): Array<CertificateInfo>
   /**
    * Verifies `chain` (each entry DER or PEM bytes, or PEM text; server
    * certificate first) for `hostname` at `nowMs` (default: now).
@@ -171,12 +173,15 @@ export interface ServerTlsArgs {
   baseDir?: string
 }
 
-/** A loaded trust as data, plus the handle the wrapper hides. */
+/**
+ * A loaded trust as data, plus the handle the wrapper hides. The facts of
+ * each extra certificate are not here: the wrapper's `certificates` asks
+ * the handle for them on first read (a bundle of a hundred CAs costs
+ * milliseconds to describe, and most callers only pass `ca` on).
+ */
 export interface Trust {
   /** The extra certificates as PEM strings, one per certificate, deduplicated. */
   ca: Array<string>
-  /** One entry per extra certificate. */
-  certificates: Array<CertificateInfo>
   warnings: Array<WarningInfo>
   /** How many of the base roots come from Mozilla's store. */
   mozillaRoots: number

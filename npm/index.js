@@ -56,9 +56,43 @@ function emitWarnings(warnings, options) {
   }
 }
 
+/** Node calls it to show an object (util.inspect, console.log). */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+
+/**
+ * Defines `object[key]` as an ordinary enumerable property whose value is
+ * computed on first read (or replaced by a first write), like a data property
+ * from then on.
+ */
+function defineLazy(object, key, compute) {
+  const settle = (value) => {
+    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true })
+    return value
+  }
+  Object.defineProperty(object, key, {
+    get: () => settle(compute()),
+    set: settle,
+    enumerable: true,
+    configurable: true,
+  })
+}
+
 function publicTrust(trust) {
-  const { handle, ...data } = trust
+  const { handle } = trust
+  // The same keys, in the same order, as plain data; only the facts of the
+  // extra certificates wait for their first read (JSON.stringify, a spread
+  // and console.log read them too).
+  const data = { ca: trust.ca }
+  defineLazy(data, 'certificates', () => handle.certificates())
+  data.warnings = trust.warnings
+  data.mozillaRoots = trust.mozillaRoots
+  data.systemRoots = trust.systemRoots
   Object.defineProperty(data, TRUST_HANDLE, { value: handle })
+  Object.defineProperty(data, INSPECT, {
+    value() {
+      return { ...this }
+    },
+  })
   return data
 }
 

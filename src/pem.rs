@@ -9,8 +9,12 @@
 //!
 //! Tolerated: a UTF-8 byte order mark, CRLF line ends, whitespace around lines,
 //! and any text outside blocks. Base64 is decoded in constant time
-//! (`base64ct`), since blocks may hold keys.
+//! (`base64ct`), since blocks may hold keys; certificate blocks, which are
+//! public and make up bundles of thousands, take the faster `base64` decoder
+//! first (same strict rules: canonical padding, no trailing bits) and fall
+//! back to the constant-time path only to explain a failure.
 
+use base64::Engine as _;
 use base64ct::{Base64, Encoding};
 use zeroize::Zeroizing;
 
@@ -79,25 +83,15 @@ pub fn scan(input: &[u8]) -> Vec<Scanned> {
 pub fn blocks(input: &[u8]) -> Blocks<'_> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     Blocks {
-        lines: input
-            .split(is_newline as fn(&u8) -> bool)
-            .enumerate()
-            .peekable(),
+        lines: Lines::new(input).enumerate().peekable(),
         index: 0,
     }
 }
 
-fn is_newline(byte: &u8) -> bool {
-    *byte == b'\n'
-}
-
-/// The input's lines, numbered from 0, with one line of look-ahead.
-type Lines<'a> =
-    std::iter::Peekable<std::iter::Enumerate<std::slice::Split<'a, u8, fn(&u8) -> bool>>>;
-
 /// The iterator [`blocks`] returns.
 pub struct Blocks<'a> {
-    lines: Lines<'a>,
+    /// The input's lines, numbered from 0, with one line of look-ahead.
+    lines: std::iter::Peekable<std::iter::Enumerate<Lines<'a>>>,
     index: usize,
 }
 
@@ -134,7 +128,9 @@ impl Iterator for Blocks<'_> {
         };
         let mut headers = Vec::new();
         let mut too_many_headers = false;
-        let mut body = Zeroizing::new(Vec::new());
+        // Sized for a typical certificate so that the lines append without
+        // regrowing (each regrowth would leave an unwiped copy of a key).
+        let mut body = Zeroizing::new(Vec::with_capacity(2048));
         let mut in_headers = true;
         let mut outcome = None;
         while let Some(&(_, raw)) = lines.peek() {
@@ -157,7 +153,7 @@ impl Iterator for Blocks<'_> {
                         "it has more than {MAX_HEADERS} header lines (name: value)"
                     )))
                 } else {
-                    decode(&body).map_err(fail).map(|der| Block {
+                    decode(&body, &label).map_err(fail).map(|der| Block {
                         index,
                         line: start,
                         label: label.clone(),
@@ -195,10 +191,31 @@ impl Iterator for Blocks<'_> {
     }
 }
 
-fn decode(body: &[u8]) -> std::result::Result<Zeroizing<Vec<u8>>, String> {
+/// Labels whose contents are public, so that the decoder need not be
+/// constant-time.
+fn is_public_label(label: &str) -> bool {
+    matches!(
+        label,
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE"
+    )
+}
+
+fn decode(body: &[u8], label: &str) -> std::result::Result<Zeroizing<Vec<u8>>, String> {
     if body.is_empty() {
         return Err("the block is empty".to_owned());
     }
+    if is_public_label(label) {
+        // Accepts exactly what the strict path below accepts (see the
+        // `fast_base64_agrees_with_base64ct` property); a failure is explained by it.
+        if let Ok(der) = base64::engine::general_purpose::STANDARD.decode(body) {
+            return Ok(Zeroizing::new(der));
+        }
+    }
+    decode_strict(body)
+}
+
+/// Constant-time decoding, and the reason when the body is not base64.
+fn decode_strict(body: &[u8]) -> std::result::Result<Zeroizing<Vec<u8>>, String> {
     if let Some(bad) = body
         .iter()
         .find(|&&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
@@ -261,5 +278,87 @@ fn trim(line: &[u8]) -> &[u8] {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
+}
+
+/// The input split at `\n` (as `split` would, including a last empty line
+/// after a final newline), found with `memchr`: bundles are megabytes of
+/// short lines.
+struct Lines<'a> {
+    rest: Option<&'a [u8]>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(input: &'a [u8]) -> Self {
+        Lines { rest: Some(input) }
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let rest = self.rest?;
+        match memchr::memchr(b'\n', rest) {
+            Some(end) => {
+                self.rest = Some(&rest[end + 1..]);
+                Some(&rest[..end])
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn lines_split_like_split() {
+        for input in [&b""[..], b"\n", b"a", b"a\n", b"a\nb", b"\n\na\r\n\nb\n"] {
+            let ours: Vec<&[u8]> = Lines::new(input).collect();
+            let std: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
+            assert_eq!(ours, std, "{input:?}");
+        }
+    }
+
+    proptest! {
+        /// The fast decoder used for certificate blocks accepts exactly the
+        /// inputs the constant-time one accepts, with the same output: whole
+        /// quads, then a tail of 0-4 characters whose last bits may be set
+        /// (`B`, `Z`, `9`), then 0-3 `=`, so that padding and trailing-bit
+        /// cases are frequent.
+        #[test]
+        fn fast_base64_agrees_with_base64ct(
+            quads in "([AQgwBZz9/+]{4}){0,2}",
+            tail in "[AQgwBZz9/+]{0,4}",
+            padding in "={0,3}",
+            junk in "[=A ]{0,1}",
+        ) {
+            let body = format!("{quads}{tail}{padding}{junk}");
+            let fast = base64::engine::general_purpose::STANDARD.decode(body.as_bytes()).ok();
+            let strict = Base64::decode_vec(&body).ok();
+            prop_assert_eq!(fast, strict, "{:?}", body);
+        }
+
+        #[test]
+        fn fast_base64_agrees_on_encoded_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..64), cut in 0usize..4) {
+            let mut text = Base64::encode_string(&bytes);
+            text.truncate(text.len().saturating_sub(cut));
+            let fast = base64::engine::general_purpose::STANDARD.decode(text.as_bytes()).ok();
+            let strict = Base64::decode_vec(&text).ok();
+            prop_assert_eq!(fast, strict);
+        }
+
+        #[test]
+        fn certificate_blocks_decode_as_before(body in "[A-Za-z0-9+/=]{1,40}") {
+            let fast = decode(body.as_bytes(), "CERTIFICATE").map(|d| d.to_vec());
+            let strict = decode_strict(body.as_bytes()).map(|d| d.to_vec());
+            prop_assert_eq!(fast, strict);
+        }
+    }
 }

@@ -6,14 +6,16 @@
 const { test, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const crypto = require('node:crypto')
+const util = require('node:util')
 
-const { loadServerTls, loadTrust, verifyServer, agentOptions } = require('console-tls')
+const { loadServerTls, loadTrust, loadTrustAsync, verifyServer, agentOptions } = require('console-tls')
 const { Pki, opensslDate, tlsServer, close, nodeVerdict, NODE_CODES, thrown } = require('./helpers.js')
 
 const pki = new Pki()
 const servers = {}
 let trust
 let ca
+let trustArgs
 
 before(async () => {
   const root = pki.ca('root')
@@ -27,7 +29,8 @@ before(async () => {
   const identity = pki.selfSigned('identity', { cn: 'localhost', sans: 'DNS:localhost,IP:127.0.0.1' })
   const stranger = pki.selfSigned('stranger', { cn: 'localhost', sans: 'DNS:localhost,IP:127.0.0.1' })
 
-  trust = loadTrust({ extraCaCerts: [root.cert, identity.cert] })
+  trustArgs = { extraCaCerts: [root.cert, identity.cert] }
+  trust = loadTrust(trustArgs)
   ca = agentOptions(trust).ca
 
   const serve = async (name, certificate, privateKey) => {
@@ -130,6 +133,43 @@ test('bad chains and bad arguments', () => {
   assert.ok(thrown(() => verifyServer({ ca: [] }, [], 'localhost')) instanceof TypeError)
   assert.ok(thrown(() => verifyServer(trust, 42, 'localhost')) instanceof TypeError)
   assert.ok(thrown(() => verifyServer(trust, [], undefined)) instanceof TypeError)
+})
+
+test('the certificates of a trust read as plain data, whenever and however they are first read', () => {
+  const subjects = ['CN=root test CA', 'CN=localhost']
+  const readers = {
+    property: (t) => t.certificates,
+    JSON: (t) => JSON.parse(JSON.stringify(t)).certificates,
+    spread: (t) => ({ ...t }).certificates,
+    entries: (t) => Object.fromEntries(Object.entries(t)).certificates,
+  }
+  for (const [name, read] of Object.entries(readers)) {
+    assert.deepEqual(read(loadTrust(trustArgs)).map((c) => c.subject), subjects, name)
+  }
+  // util.inspect (console.log) shows the certificates, not an accessor.
+  const shown = util.inspect(loadTrust(trustArgs), { depth: 3 })
+  assert.match(shown, /certificates: \[/)
+  assert.match(shown, /subject: 'CN=root test CA'/)
+  assert.doesNotMatch(shown, /Getter|Setter|Symbol/)
+  // Once read, it is an ordinary data property holding the same array.
+  const fresh = loadTrust(trustArgs)
+  const first = fresh.certificates
+  assert.equal(fresh.certificates, first)
+  assert.deepEqual(Object.getOwnPropertyDescriptor(fresh, 'certificates'), {
+    value: first, writable: true, enumerable: true, configurable: true,
+  })
+  // Written before it was read: the written value stays.
+  const overwritten = loadTrust(trustArgs)
+  overwritten.certificates = []
+  assert.deepEqual(overwritten.certificates, [])
+  assert.deepEqual(first.map((c) => c.subject), subjects)
+  assert.deepEqual(first, trust.certificates)
+})
+
+test('the Promise form describes the same certificates, with the same keys', async () => {
+  const later = await loadTrustAsync(trustArgs)
+  assert.deepEqual(later.certificates, trust.certificates)
+  assert.deepEqual(Object.keys(later), ['ca', 'certificates', 'warnings', 'mozillaRoots', 'systemRoots'])
 })
 
 test('the trust survives JSON and spreads as plain data', () => {

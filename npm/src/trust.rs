@@ -1,8 +1,9 @@
 //! Trust (extra CA certificates) and server-chain verification.
 //!
 //! A loaded trust crosses into JavaScript twice: as plain data (`ca`,
-//! `certificates`, `warnings`) and as a `TrustHandle` that keeps the core's
-//! `Trust` alive so that `verifyServer` does not parse the bundle again. The
+//! `warnings`) and as a `TrustHandle` that keeps the core's `Trust` alive so
+//! that `verifyServer` does not parse the bundle again, and that describes
+//! the certificates when the wrapper's `certificates` is first read. The
 //! public wrapper hides the handle behind a symbol.
 
 use napi::bindgen_prelude::*;
@@ -33,6 +34,16 @@ pub struct Verified {
 
 #[napi]
 impl TrustHandle {
+    /// One entry per extra certificate, in the order of `ca`.
+    #[napi]
+    pub fn certificates(&self) -> Vec<CertificateInfo> {
+        self.inner
+            .extras()
+            .iter()
+            .map(|c| CertificateInfo::from(c.info()))
+            .collect()
+    }
+
     /// Verifies `chain` (each entry DER or PEM bytes, or PEM text; server
     /// certificate first) for `hostname` at `nowMs` (default: now).
     #[napi]
@@ -77,13 +88,14 @@ impl TrustHandle {
     }
 }
 
-/// A loaded trust as data, plus the handle the wrapper hides.
+/// A loaded trust as data, plus the handle the wrapper hides. The facts of
+/// each extra certificate are not here: the wrapper's `certificates` asks
+/// the handle for them on first read (a bundle of a hundred CAs costs
+/// milliseconds to describe, and most callers only pass `ca` on).
 #[napi(object, object_from_js = false)]
 pub struct Trust {
     /// The extra certificates as PEM strings, one per certificate, deduplicated.
     pub ca: Vec<String>,
-    /// One entry per extra certificate.
-    pub certificates: Vec<CertificateInfo>,
     pub warnings: Vec<WarningInfo>,
     /// How many of the base roots come from Mozilla's store.
     pub mozilla_roots: u32,
@@ -96,11 +108,6 @@ impl From<&console_tls::Trust> for Trust {
     fn from(trust: &console_tls::Trust) -> Self {
         Trust {
             ca: trust.extras().iter().map(|c| c.pem()).collect(),
-            certificates: trust
-                .extras()
-                .iter()
-                .map(|c| CertificateInfo::from(c.info()))
-                .collect(),
             warnings: convert::warnings(trust.warnings()),
             mozilla_roots: trust.mozilla_root_count() as u32,
             system_roots: trust.system_root_count() as u32,

@@ -3,7 +3,10 @@
 //! problem with its index and line. A bad block does not hide the good blocks
 //! after it (Node stops at the first bad block; this is deliberate).
 
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, HashMap, RandomState};
+use std::hash::BuildHasher;
+
+use rustls_pki_types::TrustAnchor;
 
 use crate::certificate::{is_certificate_label, Certificate};
 use crate::error::{Error, ErrorKind, Source};
@@ -17,6 +20,8 @@ use crate::warning::{Warning, WarningCode};
 pub(crate) struct Loaded {
     /// Unique certificates, in the order first seen.
     pub extras: Vec<Certificate>,
+    /// Per extra, its trust anchor, or why webpki cannot use it as one.
+    pub anchors: Vec<std::result::Result<TrustAnchor<'static>, webpki::Error>>,
     /// Duplicates, skipped blocks, validity of the extras.
     pub warnings: Vec<Warning>,
     /// Missing or unreadable files, bad blocks, files without certificates.
@@ -29,19 +34,62 @@ pub(crate) struct Loaded {
 /// does not become a million warnings (about 100 MB of report).
 const MAX_SKIPPED_WARNINGS: usize = 16;
 
-/// Where a certificate was first seen, for duplicate warnings.
+/// Where a certificate was first seen, for duplicate warnings (formatted
+/// only when there is a duplicate).
 struct Seen {
-    place: String,
+    source: usize,
+    block: Option<(usize, usize)>,
     index: usize,
+}
+
+/// Finds certificates already loaded: by a keyed hash of the whole DER
+/// (std's SipHash with a random key, so that a crafted bundle cannot make
+/// lookups slow), then by comparing the DER itself.
+#[derive(Default)]
+struct SeenCertificates {
+    state: RandomState,
+    first: HashMap<u64, Seen>,
+    /// Distinct certificates whose hashes collide with a `first` entry's.
+    more: Vec<(u64, Seen)>,
+}
+
+impl SeenCertificates {
+    /// The first sighting of `der`, if any.
+    fn find(&self, hash: u64, der: &[u8], extras: &[Certificate]) -> Option<&Seen> {
+        let same = |seen: &&Seen| extras[seen.index].der().as_ref() == der;
+        match self.first.get(&hash) {
+            None => None,
+            Some(seen) if same(&seen) => Some(seen),
+            Some(_) => self
+                .more
+                .iter()
+                .filter(|(h, _)| *h == hash)
+                .map(|(_, seen)| seen)
+                .find(same),
+        }
+    }
+
+    fn insert(&mut self, hash: u64, seen: Seen) {
+        match self.first.entry(hash) {
+            Entry::Vacant(slot) => {
+                slot.insert(seen);
+            }
+            Entry::Occupied(_) => self.more.push((hash, seen)),
+        }
+    }
 }
 
 /// Loads every source in order.
 pub(crate) fn load_sources(sources: &[Location], options: &Options) -> Loaded {
     let mut loaded = Loaded::default();
-    // Keyed by SHA-256 fingerprint: one entry per distinct DER.
-    let mut seen: HashMap<String, Seen> = HashMap::new();
-    for location in sources {
-        load_source(location, options, &mut loaded, &mut seen);
+    let mut seen = SeenCertificates::default();
+    let names: Vec<Source> = sources.iter().map(Location::source).collect();
+    for (number, location) in sources.iter().enumerate() {
+        let context = SourceContext {
+            names: &names,
+            number,
+        };
+        load_source(location, context, options, &mut loaded, &mut seen);
     }
     let now = options.now();
     let validity: Vec<Warning> = loaded
@@ -53,13 +101,21 @@ pub(crate) fn load_sources(sources: &[Location], options: &Options) -> Loaded {
     loaded
 }
 
+/// The source being loaded, among all of them (for duplicate warnings).
+#[derive(Clone, Copy)]
+struct SourceContext<'a> {
+    names: &'a [Source],
+    number: usize,
+}
+
 fn load_source(
     location: &Location,
+    context: SourceContext<'_>,
     options: &Options,
     loaded: &mut Loaded,
-    seen: &mut HashMap<String, Seen>,
+    seen: &mut SeenCertificates,
 ) {
-    let source = location.source();
+    let source = context.names[context.number].clone();
     let problem = |error: Error| error.with_source(source.clone());
     let bytes = match location.read(options.max_file_size) {
         Ok(bytes) => bytes,
@@ -76,7 +132,7 @@ fn load_source(
             Err(Error::new(ErrorKind::NoCertificate { found: Vec::new() }))
         };
         match outcome {
-            Ok(cert) => add(cert, &source, None, loaded, seen),
+            Ok(cert) => add(cert, context, None, loaded, seen),
             Err(error) => loaded.problems.push(problem(error)),
         }
         return;
@@ -102,12 +158,17 @@ fn load_source(
         certificate_blocks += 1;
         match entry.block {
             Err(error) => loaded.problems.push(problem(error)),
-            Ok(block) => match Certificate::from_der(&block.der) {
-                Ok(cert) => add(cert, &source, Some((block.index, block.line)), loaded, seen),
-                Err(error) => loaded
-                    .problems
-                    .push(problem(error.with_block(block.index, Some(block.line)))),
-            },
+            Ok(mut block) => {
+                let place = (block.index, block.line);
+                // A certificate is public: its bytes need no wiping, so they move.
+                let der = std::mem::take(&mut *block.der);
+                match Certificate::from_der_vec(der) {
+                    Ok(cert) => add(cert, context, Some(place), loaded, seen),
+                    Err(error) => loaded
+                        .problems
+                        .push(problem(error.with_block(place.0, Some(place.1)))),
+                }
+            }
         }
     }
     if skipped_blocks > MAX_SKIPPED_WARNINGS {
@@ -130,35 +191,44 @@ fn load_source(
 
 fn add(
     cert: Certificate,
-    source: &Source,
+    context: SourceContext<'_>,
     block: Option<(usize, usize)>,
     loaded: &mut Loaded,
-    seen: &mut HashMap<String, Seen>,
+    seen: &mut SeenCertificates,
 ) {
-    let place = match block {
-        Some((index, line)) => format!("block {index} (line {line}) of {source}"),
-        None => source.to_string(),
-    };
-    let fingerprint = cert.info().fingerprint256.clone();
-    if let Some(first) = seen.get(&fingerprint) {
+    let hash = seen.state.hash_one(cert.der().as_ref());
+    if let Some(first) = seen.find(hash, cert.der(), &loaded.extras) {
+        let here = place(&context.names[context.number], block);
+        let there = place(&context.names[first.source], first.block);
         loaded.warnings.push(Warning::new(
             WarningCode::DuplicateCertificate,
             format!(
-                "{place} is the same certificate as {} ({}); the copy is ignored",
-                first.place,
+                "{here} is the same certificate as {there} ({}); the copy is ignored",
                 loaded.extras[first.index].info().subject
             ),
         ));
         return;
     }
+    // Checked now, while the DER is in the cache: can webpki use it as an anchor?
+    loaded
+        .anchors
+        .push(webpki::anchor_from_trusted_cert(cert.der()).map(|a| a.to_owned()));
     seen.insert(
-        fingerprint,
+        hash,
         Seen {
-            place,
+            source: context.number,
+            block,
             index: loaded.extras.len(),
         },
     );
     loaded.extras.push(cert);
+}
+
+fn place(source: &Source, block: Option<(usize, usize)>) -> String {
+    match block {
+        Some((index, line)) => format!("block {index} (line {line}) of {source}"),
+        None => source.to_string(),
+    }
 }
 
 fn skipped_block(label: &str, source: &Source, index: usize, line: Option<usize>) -> Warning {

@@ -26,7 +26,7 @@ use std::time::SystemTime;
 
 use rustls::client::danger::ServerCertVerifier;
 use rustls::ClientConfig;
-use rustls_pki_types::CertificateDer;
+use rustls_pki_types::{CertificateDer, TrustAnchor};
 
 pub use roots::AnchorSource;
 pub use verification::{check_server_name, parse_server_name, to_rustls_error, Verified};
@@ -118,7 +118,7 @@ impl Trust {
             warnings = all;
             Vec::new()
         };
-        let trust = Trust::assemble(loaded.extras, warnings, env_var, options);
+        let trust = Trust::assemble(loaded.extras, loaded.anchors, warnings, env_var, options);
         (trust, problems)
     }
 
@@ -128,7 +128,13 @@ impl Trust {
         let location = match settings.extra_ca_certs() {
             Ok(location) => location,
             Err(error) if options.strict_trust => {
-                let trust = Trust::assemble(Vec::new(), Vec::new(), NODE_EXTRA_CA_CERTS, options);
+                let trust = Trust::assemble(
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                    NODE_EXTRA_CA_CERTS,
+                    options,
+                );
                 return (trust, vec![error]);
             }
             Err(error) => {
@@ -151,11 +157,13 @@ impl Trust {
 
     fn assemble(
         extras: Vec<Certificate>,
+        extra_anchors: Vec<std::result::Result<TrustAnchor<'static>, webpki::Error>>,
         mut warnings: Vec<Warning>,
         env_var: &str,
         options: &Options,
     ) -> Trust {
-        let (anchors, anchor_warnings) = roots::Anchors::build(&extras, options.system_roots);
+        let (anchors, anchor_warnings) =
+            roots::Anchors::build(&extras, extra_anchors, options.system_roots);
         warnings.extend(anchor_warnings);
         let warnings: Vec<Warning> = warnings
             .into_iter()

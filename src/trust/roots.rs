@@ -48,14 +48,20 @@ pub(crate) struct Anchors {
 }
 
 impl Anchors {
-    /// Builds the anchor list; extras that webpki cannot use as anchors are
-    /// still trusted directly by exact bytes, so they are only warned about.
-    pub fn build(extras: &[Certificate], system_roots: bool) -> (Anchors, Vec<Warning>) {
+    /// Builds the anchor list from the extras and, per extra, its anchor or
+    /// why webpki cannot use it as one (`webpki::anchor_from_trusted_cert`,
+    /// worked out while loading); extras that cannot be anchors are still
+    /// trusted directly by exact bytes, so they are only warned about.
+    pub fn build(
+        extras: &[Certificate],
+        extra_anchors: Vec<Result<TrustAnchor<'static>, webpki::Error>>,
+        system_roots: bool,
+    ) -> (Anchors, Vec<Warning>) {
         let mut anchors = Anchors::default();
         let mut warnings = Vec::new();
-        for (index, cert) in extras.iter().enumerate() {
-            match webpki::anchor_from_trusted_cert(cert.der()) {
-                Ok(anchor) => anchors.push(anchor.to_owned(), AnchorSource::Extra, Some(index)),
+        for (index, (cert, anchor)) in extras.iter().zip(extra_anchors).enumerate() {
+            match anchor {
+                Ok(anchor) => anchors.push(anchor, AnchorSource::Extra, Some(index)),
                 Err(error) => warnings.push(Warning::new(
                     WarningCode::TrustProblem,
                     format!(

@@ -267,17 +267,16 @@ pub(crate) fn check_name(
 
 /// Checks `leaf`'s validity period at `now`.
 fn check_validity(leaf: &Certificate, now: UnixTime) -> Result<()> {
-    let info = leaf.info();
     let now = now_secs(now);
-    if now > info.not_after_unix {
+    if now > leaf.not_after_unix() {
         return Err(Error::new(ErrorKind::Expired {
-            not_after: info.not_after.clone(),
+            not_after: leaf.info().not_after.clone(),
         })
         .with_block(1, None));
     }
-    if now < info.not_before_unix {
+    if now < leaf.not_before_unix() {
         return Err(Error::new(ErrorKind::NotYetValid {
-            not_before: info.not_before.clone(),
+            not_before: leaf.info().not_before.clone(),
         })
         .with_block(1, None));
     }
