@@ -172,3 +172,54 @@ fn blocks_are_scanned_lazily_and_agree_with_scan() {
     assert_eq!(lazy.len(), 1001);
     assert_eq!(lazy, eager);
 }
+
+// A bundle of 140 000 empty CERTIFICATE blocks (under the 8 MiB limit) was
+// 140 000 problems, each a formatted message: the report grew with the file.
+#[test]
+fn bad_certificate_blocks_are_listed_up_to_a_limit_then_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("empty-blocks.pem");
+    let good = std::fs::read(fixture("identity", "rsa-cert.pem")).unwrap();
+    let mut bundle = Vec::new();
+    for _ in 0..140_000 {
+        bundle.extend_from_slice(b"-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n");
+    }
+    // A good certificate after all of them still loads.
+    bundle.extend_from_slice(&good);
+    std::fs::write(&file, bundle).unwrap();
+    let bundle = Location::parse(file.to_str().unwrap(), Path::new("/")).unwrap();
+
+    let (trust, problems) = Trust::load_all(
+        std::slice::from_ref(&bundle),
+        "NODE_EXTRA_CA_CERTS",
+        &Options::default(),
+    );
+    assert_eq!(problems.len(), 16);
+    assert!(problems.iter().all(|p| p.code() == ErrorCode::PemInvalid));
+    assert_eq!(
+        (problems[0].block(), problems[15].block()),
+        (Some(1), Some(16))
+    );
+    assert_eq!(trust.extras().len(), 1);
+    let summary: Vec<_> = trust
+        .warnings()
+        .iter()
+        .filter(|w| w.message.contains("not listed one by one"))
+        .collect();
+    assert_eq!(summary.len(), 1, "{:#?}", trust.warnings());
+    assert!(
+        summary[0]
+            .message
+            .starts_with("139984 more CERTIFICATE blocks of "),
+        "{}",
+        summary[0]
+    );
+    assert!(summary[0].message.contains("empty-blocks.pem"));
+
+    // Lenient: the same 16 as warnings, then the count.
+    let lenient = Options::default().strict_trust(false);
+    let (trust, problems) = Trust::load_all(&[bundle], "NODE_EXTRA_CA_CERTS", &lenient);
+    assert!(problems.is_empty());
+    assert_eq!(trust.warnings().len(), 17, "{:#?}", &trust.warnings()[..2]);
+    assert_eq!(trust.extras().len(), 1);
+}

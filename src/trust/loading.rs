@@ -34,6 +34,11 @@ pub(crate) struct Loaded {
 /// does not become a million warnings (about 100 MB of report).
 const MAX_SKIPPED_WARNINGS: usize = 16;
 
+/// Bad certificate blocks reported one by one, per source; the rest are
+/// counted in one warning, for the same reason (a bundle of 140 000 empty
+/// CERTIFICATE blocks fits the size limit).
+const MAX_LISTED_PROBLEMS: usize = 16;
+
 /// Where a certificate was first seen, for duplicate warnings (formatted
 /// only when there is a duplicate).
 struct Seen {
@@ -139,6 +144,13 @@ fn load_source(
     }
     let mut certificate_blocks = 0;
     let mut skipped_blocks = 0;
+    let mut bad_blocks = 0;
+    let mut report = |error: Error, loaded: &mut Loaded| {
+        bad_blocks += 1;
+        if bad_blocks <= MAX_LISTED_PROBLEMS {
+            loaded.problems.push(problem(error));
+        }
+    };
     let mut other_labels: Vec<String> = Vec::new();
     for entry in pem::blocks(&bytes) {
         if !is_certificate_label(&entry.label) {
@@ -157,19 +169,26 @@ fn load_source(
         }
         certificate_blocks += 1;
         match entry.block {
-            Err(error) => loaded.problems.push(problem(error)),
+            Err(error) => report(error, loaded),
             Ok(mut block) => {
                 let place = (block.index, block.line);
                 // A certificate is public: its bytes need no wiping, so they move.
                 let der = std::mem::take(&mut *block.der);
                 match Certificate::from_der_vec(der) {
                     Ok(cert) => add(cert, context, Some(place), loaded, seen),
-                    Err(error) => loaded
-                        .problems
-                        .push(problem(error.with_block(place.0, Some(place.1)))),
+                    Err(error) => report(error.with_block(place.0, Some(place.1)), loaded),
                 }
             }
         }
+    }
+    if bad_blocks > MAX_LISTED_PROBLEMS {
+        loaded.warnings.push(Warning::new(
+            WarningCode::TrustProblem,
+            format!(
+                "{} more CERTIFICATE blocks of {source} are bad and are skipped (not listed one by one)",
+                bad_blocks - MAX_LISTED_PROBLEMS
+            ),
+        ));
     }
     if skipped_blocks > MAX_SKIPPED_WARNINGS {
         loaded.warnings.push(Warning::new(
