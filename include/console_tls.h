@@ -531,8 +531,10 @@ const ctls_warning *ctls_identity_warning(const ctls_identity *identity, size_t 
  * NULL, `*err` receives the details (release with `ctls_error_free`); the
  * error names the argument (`"certificate"`, `"private_key"`) and the file.
  *
- * Errors: `CTLS_ERR_NULL_ARGUMENT`, `CTLS_ERR_INVALID_UTF8` (certificate or
- * private_key), and every loading error of the contract
+ * Like environment variables, `certificate` and `private_key` are bytes: a
+ * path need not be UTF-8 (Linux file names are bytes).
+ *
+ * Errors: `CTLS_ERR_NULL_ARGUMENT`, and every loading error of the contract
  * (`CTLS_ERR_FILE_NOT_FOUND`, `CTLS_ERR_PEM_INVALID`, `CTLS_ERR_KEY_MISMATCH`, …).
  */
 CTLS_MUST_USE

@@ -9,7 +9,7 @@ use super::identity::{ctls_identity, IdentityView};
 use super::options;
 use super::server_tls::{ctls_server_tls, ServerTlsView};
 use super::status::ctls_status;
-use super::text::{arg_array, arg_bytes};
+use super::text::arg_vars;
 use super::trust::{ctls_trust, TrustView};
 use super::warning::{self, ctls_warning, WarningView};
 use crate::config::Config;
@@ -138,14 +138,7 @@ pub extern "C" fn ctls_config_from_vars_with_options(
     ffi_boundary! { err =>
         handle::clear(out);
         let out = Out::new(out, "out")?;
-        let names = arg_array(names, count, "names")?;
-        let values = arg_array(values, count, "values")?;
-        let mut vars = Vec::with_capacity(count);
-        for (i, (name, value)) in names.iter().zip(values).enumerate() {
-            let name = arg_bytes(*name, "names").map_err(|_| ErrorData::null_entry("names", i))?;
-            let value = arg_bytes(*value, "values").map_err(|_| ErrorData::null_entry("values", i))?;
-            vars.push((String::from_utf8_lossy(name), value));
-        }
+        let vars = arg_vars(names, values, count)?;
         load(&Settings::from_vars(vars), options, out)
     }
 }

@@ -9,7 +9,7 @@ use super::certificate::{self, ctls_certificate, CertificateView};
 use super::error::{ctls_error, ErrorData};
 use super::handle::{self, Handle, Out, Owned};
 use super::status::ctls_status;
-use super::text::{arg_bytes, c_string, optional_bytes, utf8};
+use super::text::{arg_bytes, c_string, optional_bytes};
 use super::warning::{self, ctls_warning, WarningView};
 use crate::location::Location;
 use crate::options::Options;
@@ -82,8 +82,10 @@ const ARGUMENT_NAMES: ListenerVars = ListenerVars {
 /// NULL, `*err` receives the details (release with `ctls_error_free`); the
 /// error names the argument (`"certificate"`, `"private_key"`) and the file.
 ///
-/// Errors: `CTLS_ERR_NULL_ARGUMENT`, `CTLS_ERR_INVALID_UTF8` (certificate or
-/// private_key), and every loading error of the contract
+/// Like environment variables, `certificate` and `private_key` are bytes: a
+/// path need not be UTF-8 (Linux file names are bytes).
+///
+/// Errors: `CTLS_ERR_NULL_ARGUMENT`, and every loading error of the contract
 /// (`CTLS_ERR_FILE_NOT_FOUND`, `CTLS_ERR_PEM_INVALID`, `CTLS_ERR_KEY_MISMATCH`, …).
 #[no_mangle]
 #[must_use]
@@ -99,15 +101,13 @@ pub extern "C" fn ctls_server_tls_load(
         let out = Out::new(out, "out")?;
         let certificate = arg_bytes(certificate, "certificate")?;
         let private_key = arg_bytes(private_key, "private_key")?;
-        let certificate = utf8(certificate, "certificate")?;
-        let private_key = utf8(private_key, "private_key")?;
         let passphrase = optional_bytes(passphrase)
             .filter(|bytes| !bytes.is_empty())
             .map(Passphrase::new);
 
         let base_dir = std::env::current_dir().unwrap_or_default();
-        let location = |value: &str, name: &'static str| {
-            Location::parse(value, &base_dir).map_err(|e| ErrorData::from(e.with_env_var(name)))
+        let location = |value: &[u8], name: &'static str| {
+            Location::parse_bytes(value, &base_dir).map_err(|e| ErrorData::from(e.with_env_var(name)))
         };
         let settings = ListenerSettings {
             certificate: location(certificate, ARGUMENT_NAMES.certificate)?,

@@ -84,3 +84,26 @@ pub(crate) fn arg_slice<'a>(
     // before the call returns.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
+
+/// A name/value pair as `Settings::from_vars` takes it.
+pub(crate) type Var<'a> = (std::borrow::Cow<'a, str>, &'a [u8]);
+
+/// The `names` / `values` arrays of `count` NUL-terminated strings that the
+/// `*_from_vars` functions take, as the pairs `Settings::from_vars` takes:
+/// names lossily as text (a name that is not UTF-8 is no contract variable),
+/// values as bytes. A NULL array or entry is `CTLS_ERR_NULL_ARGUMENT`.
+pub(crate) fn arg_vars<'a>(
+    names: *const *const c_char,
+    values: *const *const c_char,
+    count: usize,
+) -> Result<Vec<Var<'a>>, ErrorData> {
+    let names = arg_array(names, count, "names")?;
+    let values = arg_array(values, count, "values")?;
+    let mut vars = Vec::with_capacity(count);
+    for (i, (name, value)) in names.iter().zip(values).enumerate() {
+        let name = optional_bytes(*name).ok_or_else(|| ErrorData::null_entry("names", i))?;
+        let value = optional_bytes(*value).ok_or_else(|| ErrorData::null_entry("values", i))?;
+        vars.push((String::from_utf8_lossy(name), value));
+    }
+    Ok(vars)
+}

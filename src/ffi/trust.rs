@@ -97,10 +97,9 @@ pub extern "C" fn ctls_trust_load_with_options(
         handle::clear(out);
         let out = Out::new(out, "out")?;
         let extra_ca_certs = arg_bytes(extra_ca_certs, EXTRA_CA_CERTS)?;
-        let extra_ca_certs = utf8(extra_ca_certs, EXTRA_CA_CERTS)?;
         let options = options::from_flags(options)?;
         let base_dir = std::env::current_dir().unwrap_or_default();
-        let location = Location::parse(extra_ca_certs, &base_dir)
+        let location = Location::parse_bytes(extra_ca_certs, &base_dir)
             .map_err(|e| e.with_env_var(EXTRA_CA_CERTS))?;
         let trust = Trust::load(&[location], EXTRA_CA_CERTS, &options)?;
         out.write(handle::into_raw(Arc::new(TrustView::new(trust))));

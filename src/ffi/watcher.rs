@@ -14,7 +14,7 @@ use super::error::{self, ctls_error, ErrorData};
 use super::handle::{self, Handle, Out, Owned};
 use super::options;
 use super::status::ctls_status;
-use super::text::{arg_array, arg_bytes, path_c_string};
+use super::text::{arg_vars, path_c_string};
 use crate::error::Error;
 use crate::reload::{ConfigWatcher, Poll};
 use crate::settings::Settings;
@@ -166,14 +166,7 @@ pub extern "C" fn ctls_watcher_new_with_options(
     ffi_boundary! { err =>
         handle::clear(out);
         let out = Out::new(out, "out")?;
-        let names = arg_array(names, count, "names")?;
-        let values = arg_array(values, count, "values")?;
-        let mut vars = Vec::with_capacity(count);
-        for (i, (name, value)) in names.iter().zip(values).enumerate() {
-            let name = arg_bytes(*name, "names").map_err(|_| ErrorData::null_entry("names", i))?;
-            let value = arg_bytes(*value, "values").map_err(|_| ErrorData::null_entry("values", i))?;
-            vars.push((String::from_utf8_lossy(name), value));
-        }
+        let vars = arg_vars(names, values, count)?;
         create(Settings::from_vars(vars), options, out)
     }
 }

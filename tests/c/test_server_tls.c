@@ -3,7 +3,9 @@
  * passphrases, the accessors against what openssl says, warnings, and each
  * loading error with its status, code, argument and path.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <time.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -143,6 +145,28 @@ static void location_forms(void) {
     free(cert_pem);
     free(key_pem);
     free(other_key);
+
+    /* Paths are bytes, as Linux file names are: names that are not UTF-8 load. */
+    char *chain_path = pki("chain.pem");
+    char *key_path = pki("leaf.key");
+    char *odd_chain = pki("latin1-\xe9t\xe9 chain.pem");
+    char *odd_key = pki("\xff\xfe key.pem");
+    CHECK(symlink(chain_path, odd_chain) == 0);
+    CHECK(symlink(key_path, odd_key) == 0);
+    tls = load_ok(odd_chain, odd_key, NULL);
+    CHECK(ctls_server_tls_chain_len(tls) == 2);
+    ctls_server_tls_free(tls);
+    char *odd_file_url = pki_with_prefix("file:", "\xff\xfe key.pem");
+    tls = load_ok(odd_chain, odd_file_url, NULL);
+    CHECK(tls != NULL);
+    ctls_server_tls_free(tls);
+    unlink(odd_chain);
+    unlink(odd_key);
+    free(odd_file_url);
+    free(chain_path);
+    free(key_path);
+    free(odd_chain);
+    free(odd_key);
 }
 
 static void key_formats_and_passphrases(void) {
@@ -270,16 +294,17 @@ static void loading_errors(void) {
     CHECK_ERROR(status, err, CTLS_ERR_PEM_INVALID, "certificate", "/bad-base64.pem");
     free(cert);
 
-    /* Locations: unknown scheme, empty, not UTF-8. */
+    /* Locations: unknown scheme, empty. */
     status = ctls_server_tls_load("classpath:tls/cert.pem", key, NULL, &tls, &err);
     CHECK_CONTAINS(ctls_error_message(err), "classpath");
     CHECK_ERROR(status, err, CTLS_ERR_CONFIG_INVALID, "certificate", NULL);
     status = ctls_server_tls_load("", key, NULL, &tls, &err);
     CHECK_ERROR(status, err, CTLS_ERR_CONFIG_MISSING, "certificate", NULL);
-    status = ctls_server_tls_load("/tmp/\xff\xfe.pem", key, NULL, &tls, &err);
-    CHECK_ERROR(status, err, CTLS_ERR_INVALID_UTF8, "certificate", NULL);
-    status = ctls_server_tls_load(key, "\xc3\x28", NULL, &tls, &err);
-    CHECK_ERROR(status, err, CTLS_ERR_INVALID_UTF8, "private_key", NULL);
+    /* A missing path that is not UTF-8 is reported with its own bytes. */
+    char *chain = pki("chain.pem");
+    status = ctls_server_tls_load(chain, "/nonexistent/\xc3\x28.key", NULL, &tls, &err);
+    CHECK_ERROR(status, err, CTLS_ERR_FILE_NOT_FOUND, "private_key", "/nonexistent/\xc3\x28.key");
+    free(chain);
     CHECK(tls == NULL);
 
     /* err may be NULL: the status alone is returned. */

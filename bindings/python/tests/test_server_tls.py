@@ -2,6 +2,7 @@
 them, a real TLS handshake with what it returns, and each error class."""
 
 import datetime
+import os
 import socket
 import ssl
 import subprocess
@@ -140,9 +141,19 @@ def test_block_and_location_errors(pki: Path) -> None:
         console_tls.load_server_tls("", pki / "leaf.key")
     assert caught.value.code == "ERR_CONFIG_MISSING"
 
+    # Paths are bytes, as Linux file names are: a missing one is named exactly...
     with pytest.raises(ConsoleTlsError) as caught:
-        console_tls.load_server_tls(b"/tmp/\xff.pem", pki / "leaf.key")
-    assert (caught.value.code, caught.value.env_var) == ("ERR_INVALID_UTF8", "certificate")
+        console_tls.load_server_tls(b"/nonexistent/\xff.pem", pki / "leaf.key")
+    assert (caught.value.code, caught.value.env_var) == ("ERR_FILE_NOT_FOUND", "certificate")
+    assert os.fsencode(caught.value.path) == b"/nonexistent/\xff.pem"
+    # ...and one that exists loads.
+    odd = os.fsencode(pki) + b"/\xff\xfe leaf.pem"
+    os.symlink(os.fsencode(pki / "chain.pem"), odd)
+    try:
+        with console_tls.load_server_tls(odd, pki / "leaf.key") as tls:
+            assert len(tls.certificates) == 2
+    finally:
+        os.unlink(odd)
 
     with pytest.raises(ValueError):
         console_tls.load_server_tls("cert\0.pem", pki / "leaf.key")
