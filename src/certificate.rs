@@ -158,10 +158,32 @@ impl Certificate {
 
     /// The certificate as a `CERTIFICATE` PEM block.
     pub fn pem(&self) -> String {
+        let mut out = String::with_capacity(self.pem_len());
+        self.write_pem(&mut out);
+        out
+    }
+
+    /// Appends [`Certificate::pem`] to `out`: a bundle becomes one text
+    /// without a string per certificate (size it with [`Certificate::pem_len`]).
+    pub fn write_pem(&self, out: &mut String) {
+        out.push_str(PEM_BEGIN_CERTIFICATE);
         // Public bytes: the fast encoder, not pem_encode's constant-time one
-        // (which keys need). Same text.
-        let encoded = base64::engine::general_purpose::STANDARD.encode(&*self.der);
-        pem_lines("CERTIFICATE", &encoded)
+        // (which keys need), 48 bytes to each 64-column line. Same text.
+        let mut line = [0u8; 64];
+        for chunk in self.der.chunks(48) {
+            let written = base64::engine::general_purpose::STANDARD
+                .encode_slice(chunk, &mut line)
+                .unwrap_or(0);
+            out.push_str(std::str::from_utf8(&line[..written]).unwrap_or_default());
+            out.push('\n');
+        }
+        out.push_str(PEM_END_CERTIFICATE);
+    }
+
+    /// The length of [`Certificate::pem`].
+    pub fn pem_len(&self) -> usize {
+        let encoded = self.der.len().div_ceil(3) * 4;
+        PEM_BEGIN_CERTIFICATE.len() + encoded + encoded.div_ceil(64) + PEM_END_CERTIFICATE.len()
     }
 
     /// Its facts, worked out on first use.
@@ -469,6 +491,9 @@ pub fn pem_encode(label: &str, der: &[u8]) -> String {
     pem_lines(label, &encoded)
 }
 
+const PEM_BEGIN_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----\n";
+const PEM_END_CERTIFICATE: &str = "-----END CERTIFICATE-----\n";
+
 /// A PEM block around base64 text, wrapped at 64 columns.
 fn pem_lines(label: &str, encoded: &str) -> String {
     let mut out = String::with_capacity(encoded.len() + encoded.len() / 64 + 2 * label.len() + 40);
@@ -708,6 +733,7 @@ mod tests {
         for (name, der) in fixture_certificates() {
             if let Ok(cert) = Certificate::from_der(&der) {
                 assert_eq!(cert.pem(), pem_encode("CERTIFICATE", &der), "{name}");
+                assert_eq!(cert.pem().len(), cert.pem_len(), "{name}");
             }
         }
     }
