@@ -197,13 +197,21 @@ function stats(samples) {
 // 144 `ca` strings, about 300 KB, cost it 1-2 ms there).
 const FORCED_GC = typeof global.gc === 'function'
 
-/** Times every case once per round, in an order that rotates each round. */
-function alternate(cases, rounds, forcedGc) {
+/**
+ * Times every case once per round, in an order that rotates each round.
+ * Before each sample the event loop turns once, as it does between requests
+ * in a real process: Node runs native finalizers (the addon's handles) and
+ * its own objects' cleanup from there, so a loop that never yields lets them
+ * pile up, and every later sample of every case paid for them (2x on both
+ * sides in a 200-round run, with a forced GC).
+ */
+async function alternate(cases, rounds, forcedGc) {
   const samples = cases.map(() => [])
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < cases.length; k++) {
       const i = (round + k) % cases.length
       if (forcedGc) global.gc()
+      await new Promise((resolve) => setImmediate(resolve))
       const start = now()
       cases[i].run()
       samples[i].push(Number(now() - start) / 1e6)
@@ -257,7 +265,7 @@ function addonBuild() {
 
 // ------------------------------------------------------------ main
 
-function main() {
+async function main() {
   const consoleTls = require('console-tls')
   const build = addonBuild()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-tls-bench-'))
@@ -280,16 +288,17 @@ function main() {
     { name: 'plain Node + facts', run: () => plainNode(env, true) },
   ]
   const loadBefore = loadAverage()
-  alternate(cases, Math.max(10, Math.floor(ROUNDS / 10)), false) // warm-up
-  const modes = [false, ...(FORCED_GC ? [true] : [])].map((forcedGc) => {
-    const results = alternate(cases, ROUNDS, forcedGc)
+  await alternate(cases, Math.max(10, Math.floor(ROUNDS / 10)), false) // warm-up
+  const modes = []
+  for (const forcedGc of [false, ...(FORCED_GC ? [true] : [])]) {
+    const results = await alternate(cases, ROUNDS, forcedGc)
     const [addon, node, nodeFacts] = results
-    return {
+    modes.push({
       forcedGc,
       results,
       ratio: { plainNode: node.median / addon.median, plainNodeWithFacts: nodeFacts.median / addon.median },
-    }
-  })
+    })
+  }
   const requireResults = requireInChildren(REQUIRE_RUNS)
   const loadAfter = loadAverage()
 
@@ -333,4 +342,7 @@ function main() {
   console.log(`  RSS added  median ${req.rssAddedMiB.median.toFixed(2)} MiB  p90 ${req.rssAddedMiB.p90.toFixed(2)} MiB`)
 }
 
-main()
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
