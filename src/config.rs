@@ -28,10 +28,22 @@ pub struct Config {
 impl Config {
     /// Loads everything `settings` configures. The first problem is returned
     /// as the error; [`crate::report::check`] collects all of them instead.
+    ///
+    /// The extra CA bundle loads on a second thread while the listeners'
+    /// keys are decrypted and validated (each about half of a typical
+    /// start-up: 144 CAs, or PBKDF2 and RSA key validation); without a second
+    /// thread, one after the other. Errors come in the same order either way.
     pub fn load(settings: &Settings, options: &Options) -> Result<Config> {
-        let server = load_listener(settings, Listener::Server, options)?;
-        let management = load_listener(settings, Listener::Management, options)?;
-        let trust = Trust::from_settings(settings, options)?;
+        let (listeners, trust) = alongside(
+            || -> Result<_> {
+                let server = load_listener(settings, Listener::Server, options)?;
+                let management = load_listener(settings, Listener::Management, options)?;
+                Ok((server, management))
+            },
+            || Trust::from_settings(settings, options),
+        );
+        let (server, management) = listeners?;
+        let trust = trust?;
         let identity = Identity::from_settings(settings, options)?;
         let warnings = [&server, &management]
             .into_iter()
@@ -56,6 +68,26 @@ impl Config {
             Listener::Management => self.management.as_ref(),
         }
     }
+}
+
+/// Runs `second` on a scoped thread while `first` runs here, or here after
+/// `first` when no thread can be started (a process at its thread limit).
+/// A panic in `second` continues in the caller, as if it had run here.
+fn alongside<A, B: Send>(first: impl FnOnce() -> A, second: impl Fn() -> B + Sync) -> (A, B) {
+    let second = &second;
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("console-tls trust".to_owned())
+            .spawn_scoped(scope, second);
+        let a = first();
+        let b = match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => second(),
+        };
+        (a, b)
+    })
 }
 
 /// Loads one listener's identity, or `None` when its TLS is disabled.

@@ -615,3 +615,65 @@ fn serial_has_no_der_sign_byte_as_node_prints_it() {
         .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "serial=85");
 }
+
+/// `Config::load` loads the extra CAs on a second thread while the listeners
+/// load; the first problem is still the one `check` lists first: server,
+/// then management, then the extra CAs.
+#[test]
+fn config_errors_come_in_contract_order_whatever_loads_alongside() {
+    let missing = "/nonexistent/console-tls/file.pem";
+    let good_server = [
+        ("SERVER_SSL_ENABLED", "true".to_owned()),
+        ("SERVER_SSL_CERTIFICATE", path("rsa-chain.pem")),
+        ("SERVER_SSL_CERTIFICATE_PRIVATE_KEY", path("rsa-pkcs8.pem")),
+    ];
+    let bad_management = [
+        ("MANAGEMENT_SERVER_SSL_ENABLED", "true".to_owned()),
+        ("MANAGEMENT_SERVER_SSL_CERTIFICATE", path("p256-cert.pem")),
+        (
+            "MANAGEMENT_SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
+            path("rsa-pkcs8.pem"),
+        ),
+    ];
+    let bad_trust = [("NODE_EXTRA_CA_CERTS", missing.to_owned())];
+    let bad_server = [
+        ("SERVER_SSL_ENABLED", "true".to_owned()),
+        ("SERVER_SSL_CERTIFICATE", missing.to_owned()),
+        ("SERVER_SSL_CERTIFICATE_PRIVATE_KEY", path("rsa-pkcs8.pem")),
+    ];
+    let load = |parts: &[&[(&str, String)]]| {
+        let vars: Vec<(&str, String)> = parts.iter().flat_map(|p| p.iter().cloned()).collect();
+        let settings = Settings::from_vars(vars.clone());
+        let first = Config::load(&settings, &Options::default()).unwrap_err();
+        // The same as the report's first problem.
+        let report = console_tls::report::check(&settings, &Options::default());
+        assert_eq!(
+            report.problems[0].env_var.as_deref(),
+            first.env_var(),
+            "{vars:?}"
+        );
+        (first.code(), first.env_var().map(str::to_owned))
+    };
+    let expect = |code, var: &str| (code, Some(var.to_owned()));
+    for _ in 0..20 {
+        assert_eq!(
+            load(&[&bad_server, &bad_management, &bad_trust]),
+            expect(ErrorCode::FileNotFound, "SERVER_SSL_CERTIFICATE")
+        );
+        assert_eq!(
+            load(&[&good_server, &bad_management, &bad_trust]),
+            expect(
+                ErrorCode::KeyMismatch,
+                "MANAGEMENT_SERVER_SSL_CERTIFICATE_PRIVATE_KEY"
+            )
+        );
+        assert_eq!(
+            load(&[&good_server, &bad_trust]),
+            expect(ErrorCode::FileNotFound, "NODE_EXTRA_CA_CERTS")
+        );
+    }
+    let good = Settings::from_vars(good_server.to_vec());
+    let config = Config::load(&good, &Options::default()).unwrap();
+    assert!(config.server.is_some() && config.management.is_none());
+    assert!(config.trust.extras().is_empty());
+}
