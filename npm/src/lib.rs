@@ -16,6 +16,16 @@
 #![cfg_attr(test, allow(dead_code))]
 #![deny(unsafe_code)]
 
+/// The addon's own allocations (only this .node's Rust code; Node, OpenSSL
+/// and other addons keep glibc's malloc) come from mimalloc. In a process
+/// that has just freed many small OpenSSL objects, glibc makes the next
+/// large allocation consolidate them first: measured, the first call after a
+/// collection cost 1.4 ms before any work and `loadFromEnv` 4-5 ms instead
+/// of 2.7 ms. Without transparent huge pages, so that loading the addon adds
+/// 3.4 MiB of RSS rather than 7.3 MiB.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod convert;
 mod error;
 mod trust;
