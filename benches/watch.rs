@@ -15,76 +15,22 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use console_tls::reload::{ConfigWatcher, Poll, ReloadingCertResolver, WatchThread};
 use console_tls::server_tls::server_config_with;
 use console_tls::{Listener, Options, Settings};
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, SerialNumber};
 
-struct Ca {
-    der: Vec<u8>,
-    pem: String,
-    issuer: Issuer<'static, KeyPair>,
-}
+// The tests' rcgen PKI and Kubernetes secret volume, shared rather than copied.
+#[path = "../tests/common/pki.rs"]
+mod pki;
+#[path = "../tests/common/secret_volume.rs"]
+mod secret_volume;
 
-impl Ca {
-    fn new() -> Ca {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, "Bench CA");
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        let key = KeyPair::generate().unwrap();
-        let cert = params.self_signed(&key).unwrap();
-        Ca {
-            der: cert.der().to_vec(),
-            pem: cert.pem(),
-            issuer: Issuer::new(params, key),
-        }
-    }
-
-    /// (chain PEM, key PEM) of a P-256 leaf for localhost with `serial`.
-    fn leaf(&self, serial: u32) -> (String, String) {
-        let mut params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
-        params.serial_number = Some(SerialNumber::from(serial.to_be_bytes().to_vec()));
-        let key = KeyPair::generate().unwrap();
-        let cert = params.signed_by(&key, &self.issuer).unwrap();
-        (format!("{}{}", cert.pem(), self.pem), key.serialize_pem())
-    }
-}
-
-/// A Kubernetes secret volume: `tls.crt` -> `..data/tls.crt`, `..data` -> `..N/`.
-struct Volume {
-    dir: PathBuf,
-    generation: u32,
-}
-
-impl Volume {
-    fn new(dir: &Path, cert: &str, key: &str) -> Volume {
-        let mut volume = Volume {
-            dir: dir.to_owned(),
-            generation: 0,
-        };
-        volume.publish(cert, key);
-        std::os::unix::fs::symlink("..data/tls.crt", dir.join("tls.crt")).unwrap();
-        std::os::unix::fs::symlink("..data/tls.key", dir.join("tls.key")).unwrap();
-        volume
-    }
-
-    fn publish(&mut self, cert: &str, key: &str) {
-        self.generation += 1;
-        let name = format!("..{:04}", self.generation);
-        fs::create_dir(self.dir.join(&name)).unwrap();
-        fs::write(self.dir.join(&name).join("tls.crt"), cert).unwrap();
-        fs::write(self.dir.join(&name).join("tls.key"), key).unwrap();
-        let tmp = self.dir.join("..data_tmp");
-        std::os::unix::fs::symlink(&name, &tmp).unwrap();
-        fs::rename(&tmp, self.dir.join("..data")).unwrap();
-    }
-}
+use pki::TestCa;
+use secret_volume::SecretVolume;
 
 fn settings(dir: &Path) -> Settings {
     Settings::from_vars([
@@ -118,10 +64,10 @@ fn process_cpu() -> Duration {
 }
 
 fn idle_cost(idle: Duration) {
-    let ca = Ca::new();
+    let ca = TestCa::new("Bench CA");
     let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = ca.leaf(1);
-    let _volume = Volume::new(dir.path(), &cert, &key);
+    let first = ca.leaf(&["localhost"], 1);
+    let _volume = SecretVolume::new(dir.path(), &first.chain_pem, &first.key_pem);
     // Past the racy window, the steady state is metadata only.
     std::thread::sleep(console_tls::reload::RACY_WINDOW + Duration::from_millis(200));
 
@@ -231,11 +177,11 @@ fn served_serial(port: u16, ca_der: &[u8]) -> u32 {
         .fold(0u32, |n, b| (n << 8) | u32::from(*b))
 }
 
-fn swap_to_serve(swaps: u32) {
-    let ca = Ca::new();
+fn swap_to_serve(swaps: u8) {
+    let ca = TestCa::new("Bench CA");
     let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = ca.leaf(1);
-    let mut volume = Volume::new(dir.path(), &cert, &key);
+    let first = ca.leaf(&["localhost"], 1);
+    let mut volume = SecretVolume::new(dir.path(), &first.chain_pem, &first.key_pem);
     let interval = Duration::from_millis(100);
     let (watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
     let current = watcher.current().unwrap();
@@ -268,11 +214,11 @@ fn swap_to_serve(swaps: u32) {
 
     let mut delays = Vec::new();
     for serial in 2..2 + swaps {
-        let (cert, key) = ca.leaf(serial);
+        let next = ca.leaf(&["localhost"], serial);
         let started = Instant::now();
-        volume.publish(&cert, &key);
+        volume.publish(&next.chain_pem, &next.key_pem);
         // New connections until one is served the new certificate (bounded).
-        while served_serial(port, &ca.der) != serial {
+        while served_serial(port, &ca.cert_der) != u32::from(serial) {
             assert!(
                 started.elapsed() < Duration::from_secs(30),
                 "the new identity is not served"

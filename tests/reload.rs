@@ -7,11 +7,12 @@ mod common;
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use common::pki::{Leaf, TestCa};
+use common::secret_volume::SecretVolume;
 use console_tls::reload::{
     watched_files, ConfigWatcher, FileWatch, Poll, ReloadingCertResolver, WatchThread,
 };
@@ -39,38 +40,6 @@ fn serial_of(watcher: &ConfigWatcher) -> String {
 
 fn hex_serial(serial: u8) -> String {
     format!("{serial:02X}")
-}
-
-/// Kubernetes' secret volume: `..data` -> timestamped dir, files -> `..data/x`.
-struct SecretVolume {
-    dir: PathBuf,
-    generation: u32,
-}
-
-impl SecretVolume {
-    fn new(dir: &Path, cert: &str, key: &str) -> SecretVolume {
-        let mut volume = SecretVolume {
-            dir: dir.to_owned(),
-            generation: 0,
-        };
-        volume.publish(cert, key);
-        std::os::unix::fs::symlink("..data/tls.crt", dir.join("tls.crt")).unwrap();
-        std::os::unix::fs::symlink("..data/tls.key", dir.join("tls.key")).unwrap();
-        volume
-    }
-
-    /// Writes a new timestamped directory and swaps `..data` with rename(2).
-    fn publish(&mut self, cert: &str, key: &str) {
-        self.generation += 1;
-        let name = format!("..2026_11_28_{:04}", self.generation);
-        let target = self.dir.join(&name);
-        fs::create_dir(&target).unwrap();
-        fs::write(target.join("tls.crt"), cert).unwrap();
-        fs::write(target.join("tls.key"), key).unwrap();
-        let tmp = self.dir.join("..data_tmp");
-        std::os::unix::fs::symlink(&name, &tmp).unwrap();
-        fs::rename(&tmp, self.dir.join("..data")).unwrap();
-    }
 }
 
 /// Polls until something other than Unchanged happens (two polls suffice:

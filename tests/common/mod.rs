@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod pki;
+pub mod secret_volume;
 
 use std::path::PathBuf;
 
