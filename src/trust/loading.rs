@@ -181,23 +181,30 @@ fn load_source(
             }
         }
     }
-    if bad_blocks > MAX_LISTED_PROBLEMS {
-        loaded.warnings.push(Warning::new(
-            WarningCode::TrustProblem,
-            format!(
-                "{} more CERTIFICATE blocks of {source} are bad and are skipped (not listed one by one)",
-                bad_blocks - MAX_LISTED_PROBLEMS
-            ),
-        ));
-    }
-    if skipped_blocks > MAX_SKIPPED_WARNINGS {
-        loaded.warnings.push(Warning::new(
-            WarningCode::TrustProblem,
-            format!(
-                "{} more blocks of {source} are not certificates and are skipped (not listed one by one)",
-                skipped_blocks - MAX_SKIPPED_WARNINGS
-            ),
-        ));
+    let unlisted = [
+        (
+            bad_blocks,
+            MAX_LISTED_PROBLEMS,
+            "CERTIFICATE blocks",
+            "are bad",
+        ),
+        (
+            skipped_blocks,
+            MAX_SKIPPED_WARNINGS,
+            "blocks",
+            "are not certificates",
+        ),
+    ];
+    for (count, listed, blocks, why) in unlisted {
+        if count > listed {
+            loaded.warnings.push(Warning::new(
+                WarningCode::TrustProblem,
+                format!(
+                    "{} more {blocks} of {source} {why} and are skipped (not listed one by one)",
+                    count - listed
+                ),
+            ));
+        }
     }
     if certificate_blocks == 0 {
         loaded
