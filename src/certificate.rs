@@ -166,24 +166,19 @@ impl Certificate {
     /// Appends [`Certificate::pem`] to `out`: a bundle becomes one text
     /// without a string per certificate (size it with [`Certificate::pem_len`]).
     pub fn write_pem(&self, out: &mut String) {
-        out.push_str(PEM_BEGIN_CERTIFICATE);
         // Public bytes: the fast encoder, not pem_encode's constant-time one
-        // (which keys need), 48 bytes to each 64-column line. Same text.
-        let mut line = [0u8; 64];
-        for chunk in self.der.chunks(48) {
-            let written = base64::engine::general_purpose::STANDARD
-                .encode_slice(chunk, &mut line)
-                .unwrap_or(0);
-            out.push_str(std::str::from_utf8(&line[..written]).unwrap_or_default());
-            out.push('\n');
-        }
-        out.push_str(PEM_END_CERTIFICATE);
+        // (which keys need). Same text.
+        let encode = |chunk: &[u8], line: &mut [u8]| {
+            base64::engine::general_purpose::STANDARD
+                .encode_slice(chunk, line)
+                .unwrap_or(0)
+        };
+        write_pem_block(out, "CERTIFICATE", &self.der, &mut [0u8; 64], encode);
     }
 
     /// The length of [`Certificate::pem`].
     pub fn pem_len(&self) -> usize {
-        let encoded = self.der.len().div_ceil(3) * 4;
-        PEM_BEGIN_CERTIFICATE.len() + encoded + encoded.div_ceil(64) + PEM_END_CERTIFICATE.len()
+        pem_block_len("CERTIFICATE", self.der.len())
     }
 
     /// Its facts, worked out on first use.
@@ -486,29 +481,44 @@ fn hex_upper(bytes: &[u8], separator: Option<char>) -> String {
 
 /// Encodes `der` as a PEM block with 64-column lines.
 pub fn pem_encode(label: &str, der: &[u8]) -> String {
-    // The input may be a private key: wipe the intermediate text too.
-    let encoded = zeroize::Zeroizing::new(Base64::encode_string(der));
-    pem_lines(label, &encoded)
+    let mut out = String::with_capacity(pem_block_len(label, der.len()));
+    // The input may be a private key: constant-time base64, and the line
+    // buffer is wiped (`out` is sized exactly, so it never reallocates and
+    // leaves no copy behind).
+    let mut line = zeroize::Zeroizing::new([0u8; 64]);
+    let encode = |chunk: &[u8], line: &mut [u8]| Base64::encode(chunk, line).map_or(0, str::len);
+    write_pem_block(&mut out, label, der, &mut line, encode);
+    out
 }
 
-const PEM_BEGIN_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----\n";
-const PEM_END_CERTIFICATE: &str = "-----END CERTIFICATE-----\n";
-
-/// A PEM block around base64 text, wrapped at 64 columns.
-fn pem_lines(label: &str, encoded: &str) -> String {
-    let mut out = String::with_capacity(encoded.len() + encoded.len() / 64 + 2 * label.len() + 40);
+/// Appends `der` as a PEM block labelled `label` to `out`, 48 bytes to each
+/// 64-column line; `encode` writes the base64 of one chunk into `line` and
+/// returns its length.
+fn write_pem_block(
+    out: &mut String,
+    label: &str,
+    der: &[u8],
+    line: &mut [u8; 64],
+    encode: impl Fn(&[u8], &mut [u8]) -> usize,
+) {
     out.push_str("-----BEGIN ");
     out.push_str(label);
     out.push_str("-----\n");
-    for line in encoded.as_bytes().chunks(64) {
-        // Base64 output is ASCII, so every chunk is valid UTF-8.
-        out.push_str(std::str::from_utf8(line).unwrap_or_default());
+    for chunk in der.chunks(48) {
+        let written = encode(chunk, line);
+        out.push_str(std::str::from_utf8(&line[..written]).unwrap_or_default());
         out.push('\n');
     }
     out.push_str("-----END ");
     out.push_str(label);
     out.push_str("-----\n");
-    out
+}
+
+/// The length of the PEM block of `der_len` bytes labelled `label`.
+fn pem_block_len(label: &str, der_len: usize) -> usize {
+    let encoded = der_len.div_ceil(3) * 4;
+    let frame = "-----BEGIN -----\n".len() + "-----END -----\n".len() + 2 * label.len();
+    frame + encoded + encoded.div_ceil(64)
 }
 
 #[cfg(test)]
@@ -726,6 +736,25 @@ mod tests {
             Certificate::from_der(&der).unwrap().info().fingerprint256,
             expected
         );
+    }
+
+    #[test]
+    fn pem_encode_is_sized_exactly_and_reads_back() {
+        for len in 0..=200usize {
+            let der: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            let text = pem_encode("PRIVATE KEY", &der);
+            // Exactly sized: a key's text never reallocates, leaving no copy.
+            assert_eq!(text.len(), pem_block_len("PRIVATE KEY", len), "{len}");
+            assert!(text.lines().all(|line| line.len() <= 64), "{len}");
+            if len > 0 {
+                let scanned = pem::scan(text.as_bytes());
+                let block = scanned[0].block.as_ref().unwrap();
+                assert_eq!(
+                    (block.label.as_str(), &block.der[..]),
+                    ("PRIVATE KEY", &der[..])
+                );
+            }
+        }
     }
 
     #[test]
