@@ -45,6 +45,13 @@ export declare class TrustHandle {
   /** One entry per extra certificate, in the order of `ca`. */
   certificates(): Array<CertificateInfo>
   /**
+   * The operating system's roots this trust uses, as PEM strings (empty
+   * unless it was loaded with `system`): Node's `SecureContext` for
+   * `agentOptions` needs the certificates, and Node 20 cannot read the
+   * system store itself.
+   */
+  systemCa(): Array<string>
+  /**
    * Verifies `chain` (each entry DER or PEM bytes, or PEM text; server
    * certificate first) for `hostname` at `nowMs` (default: now).
    */

@@ -208,12 +208,84 @@ function verifyServer(trust, chain, hostname, options) {
   return handle.verifyServer(chainEntries(chain), hostname, timeInMs(now, 'options.now'))
 }
 
-function agentOptions(trust) {
-  const extras = checkObject(trust, 'trust').ca ?? []
-  if (!Array.isArray(extras)) throw new TypeError('trust.ca must be an array of PEM strings')
-  // A `ca` option replaces Node's default store: start from its bundled roots.
-  // node:tls is loaded here, not at require() time: it costs ~10 ms to load.
-  return { ca: [...require('node:tls').rootCertificates, ...extras] }
+// ------------------------------------------------------- Identity clients
+
+/** Where watch() keeps the registration agentOptions() uses to follow rotation. */
+const FOLLOW_TRUST = Symbol('console-tls.followTrust')
+
+/**
+ * Node's bundled roots, the system's (when the trust was loaded with them),
+ * and the extras, in ONE SecureContext. node:tls is loaded here, not at
+ * require() time: it costs ~10 ms to load.
+ */
+function secureContextFor(trust, handle) {
+  const tls = require('node:tls')
+  return tls.createSecureContext({ ca: [...tls.rootCertificates, ...handle.systemCa(), ...trust.ca] })
+}
+
+/** One SecureContext per loaded trust, however often agentOptions() is asked. */
+const CONTEXTS = new WeakMap()
+
+function contextOf(trust) {
+  const handle = trustHandle(trust)
+  let context = CONTEXTS.get(handle)
+  if (!context) {
+    context = secureContextFor(trust, handle)
+    CONTEXTS.set(handle, context)
+  }
+  return context
+}
+
+/**
+ * OpenSSL has verified the path to one of the context's roots, the validity
+ * periods and serverAuth; this runs console-tls's whole policy on the chain
+ * OpenSSL built (so a connection's verdict is verifyServer's: key strength,
+ * public-suffix wildcards, direct trust only of self-signed certificates …)
+ * and replaces Node's name check, which verifyServer includes.
+ */
+function policyCheck(currentHandle) {
+  return function checkServerIdentity(hostname, peer) {
+    const handle = currentHandle()
+    if (handle instanceof Error) return handle
+    try {
+      handle.verifyServer(walkPeerCertificate(peer), hostname, undefined)
+      return undefined
+    } catch (error) {
+      return error
+    }
+  }
+}
+
+function agentOptions(source) {
+  if (source && typeof source[FOLLOW_TRUST] === 'function') return followingOptions(source)
+  const context = contextOf(source)
+  const handle = trustHandle(source)
+  return { secureContext: context, checkServerIdentity: policyCheck(() => handle), rejectUnauthorized: true }
+}
+
+/**
+ * Options whose trust follows a watcher: its SecureContext object stays the
+ * same (agents copy the options once), and each new trust swaps the native
+ * context inside it, which Node reads when a connection starts. Connections
+ * already open keep the context they started with.
+ */
+function followingOptions(watcher) {
+  const tls = require('node:tls')
+  // A placeholder until the first trust: the check below refuses every connection meanwhile.
+  const live = tls.createSecureContext()
+  let handle = new Error('console-tls: no trust has loaded yet; connections to Identity are refused until one does')
+  handle.code = 'ERR_CERT_UNTRUSTED'
+  let shownCa = null
+  watcher[FOLLOW_TRUST]((trust) => {
+    // A reload for a listener's files brings the same extras: keep the context.
+    const ca = trust.ca.join('')
+    if (ca !== shownCa) {
+      live.context = contextOf(trust).context
+      shownCa = ca
+    }
+    handle = trustHandle(trust)
+  })
+  return { secureContext: live, checkServerIdentity: policyCheck(() => handle), rejectUnauthorized: true }
 }
 
 // ---------------------------------------------------------------- rotation
@@ -289,6 +361,10 @@ function watch(source, watchOptions, listener) {
   let current = initial ? publicConfig(initial) : null
   let closed = false
   let reloading = false
+  const trustFollowers = []
+  const follow = (config) => {
+    if (config) for (const follower of trustFollowers) follower(config.trust)
+  }
 
   const report = (error, config) => {
     if (closed) return
@@ -308,6 +384,7 @@ function watch(source, watchOptions, listener) {
         reloading = false
         if (closed || loaded === null) return
         current = publicConfig(loaded)
+        follow(current)
         report(null, current)
       },
       (error) => {
@@ -321,6 +398,10 @@ function watch(source, watchOptions, listener) {
   process.nextTick(() => (initialError ? report(initialError) : report(null, current)))
 
   return {
+    [FOLLOW_TRUST](follower) {
+      trustFollowers.push(follower)
+      follow(current)
+    },
     /** The last good configuration (`null` until one loaded). */
     get current() {
       return current

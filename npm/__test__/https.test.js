@@ -101,12 +101,25 @@ test('agentOptions trusts a self-signed CA:TRUE Identity, which Node alone refus
   }
 })
 
-test("agentOptions keeps Node's bundled roots (a bare ca would drop them)", () => {
+test("agentOptions builds one SecureContext from Node's bundled roots plus the extras (a bare ca would drop the roots)", () => {
   const trust = loadTrust({ extraCaCerts: [identity.cert, root.cert] })
-  const { ca } = agentOptions(trust)
+  const built = []
+  const original = tls.createSecureContext
+  tls.createSecureContext = (options) => {
+    built.push(options)
+    return original(options)
+  }
+  try {
+    const first = agentOptions(trust)
+    const again = agentOptions(trust)
+    assert.equal(again.secureContext, first.secureContext)
+  } finally {
+    tls.createSecureContext = original
+  }
+  assert.equal(built.length, 1, 'the context is built once per trust')
+  const { ca } = built[0]
   assert.equal(ca.length, tls.rootCertificates.length + 2)
   assert.deepEqual(ca.slice(0, tls.rootCertificates.length), tls.rootCertificates)
   assert.deepEqual(ca.slice(-2), trust.ca)
   assert.equal(trust.ca[0], pki.read('identity.pem'))
-  assert.deepEqual(agentOptions(loadTrust({})).ca, [...tls.rootCertificates])
 })

@@ -7,8 +7,9 @@ const { test, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const crypto = require('node:crypto')
 const util = require('node:util')
+const tls = require('node:tls')
 
-const { loadServerTls, loadTrust, loadTrustAsync, verifyServer, agentOptions } = require('console-tls')
+const { loadServerTls, loadTrust, loadTrustAsync, verifyServer } = require('console-tls')
 const { Pki, opensslDate, tlsServer, close, nodeVerdict, NODE_CODES, thrown } = require('./helpers.js')
 
 const pki = new Pki()
@@ -31,7 +32,8 @@ before(async () => {
 
   trustArgs = { extraCaCerts: [root.cert, identity.cert] }
   trust = loadTrust(trustArgs)
-  ca = agentOptions(trust).ca
+  // What plain Node would be given: its bundled roots plus the extras.
+  ca = [...tls.rootCertificates, ...trust.ca]
 
   const serve = async (name, certificate, privateKey) => {
     servers[name] = await tlsServer(loadServerTls({ certificate, privateKey }))

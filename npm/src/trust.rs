@@ -44,6 +44,19 @@ impl TrustHandle {
             .collect()
     }
 
+    /// The operating system's roots this trust uses, as PEM strings (empty
+    /// unless it was loaded with `system`): Node's `SecureContext` for
+    /// `agentOptions` needs the certificates, and Node 20 cannot read the
+    /// system store itself.
+    #[napi]
+    pub fn system_ca(&self) -> Vec<String> {
+        self.inner
+            .system_root_certificates()
+            .iter()
+            .map(|der| console_tls::certificate::pem_encode("CERTIFICATE", der))
+            .collect()
+    }
+
     /// Verifies `chain` (each entry DER or PEM bytes, or PEM text; server
     /// certificate first) for `hostname` at `nowMs` (default: now).
     #[napi]

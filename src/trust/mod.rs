@@ -202,6 +202,13 @@ impl Trust {
         self.store.anchors.system
     }
 
+    /// The operating system's roots this trust uses (empty unless
+    /// [`Options::system_roots`]), for hosts whose own TLS stack needs the
+    /// certificates themselves (a Node `SecureContext`, Python's `ssl`).
+    pub fn system_root_certificates(&self) -> &[CertificateDer<'static>] {
+        &self.store.anchors.system_certificates
+    }
+
     /// Verifies a server's chain (server certificate first, then what the
     /// server sent after it) for `server_name` (a DNS name or an IP address,
     /// IPv6 with or without brackets) at `now`.

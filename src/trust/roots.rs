@@ -2,7 +2,7 @@
 //! Mozilla's roots (`webpki-roots`, the same source as Node's bundled store)
 //! and, on request, the operating system's store.
 
-use rustls_pki_types::TrustAnchor;
+use rustls_pki_types::{CertificateDer, TrustAnchor};
 use serde::Serialize;
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::X509Name;
@@ -45,6 +45,9 @@ pub(crate) struct Anchors {
     pub extra: usize,
     pub mozilla: usize,
     pub system: usize,
+    /// The operating system's roots that became anchors, as certificates:
+    /// a Node `SecureContext` trusts certificates, not anchors.
+    pub system_certificates: Vec<CertificateDer<'static>>,
 }
 
 impl Anchors {
@@ -102,7 +105,10 @@ impl Anchors {
         let mut unusable = 0;
         for der in &loaded.certs {
             match webpki::anchor_from_trusted_cert(der) {
-                Ok(anchor) => self.push(anchor.to_owned(), AnchorSource::System, None),
+                Ok(anchor) => {
+                    self.push(anchor.to_owned(), AnchorSource::System, None);
+                    self.system_certificates.push(der.clone());
+                }
                 Err(_) => unusable += 1,
             }
         }
