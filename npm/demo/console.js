@@ -18,6 +18,9 @@
 //      new https.Agent(agentOptions(trust)).
 //   5. One request to each listener, with verification on; the chain each
 //      listener presents is also checked with verifyServer.
+//   6. New connections to Identity, measured: agentOptions(trust) builds its
+//      SecureContext once; a bare `ca` array costs a context per connection.
+//   7. Node's defaults alone refuse the self-signed Identity.
 //
 // Exits 0 when everything worked, 1 otherwise. The CLI is taken from
 // $CONSOLE_TLS_BIN, else built and run with `cargo run --release`.
@@ -159,7 +162,10 @@ async function main() {
     if (process.env.SERVER_SSL_PASSPHRASE !== undefined) throw new Error('the process environment was changed')
 
     step('4. The Console: main and management listeners, Identity client with agentOptions(trust)')
-    const trusted = new https.Agent(agentOptions(config.trust))
+    const built = process.hrtime.bigint()
+    const identityOptions = agentOptions(config.trust)
+    say(`agentOptions(trust): one SecureContext (Node's roots + the extras) built in ${(Number(process.hrtime.bigint() - built) / 1e6).toFixed(1)} ms, once per trust`)
+    const trusted = new https.Agent(identityOptions)
     agents.push(trusted)
     const consoleServer = consoleServers(config, trusted)
     servers.push(consoleServer.main, consoleServer.management)
@@ -185,7 +191,10 @@ async function main() {
       if (!ok) failures.push(name)
     }
 
-    step('6. Why the addon: the same Identity call with Node defaults only')
+    step('6. What a new Identity connection costs through agentOptions(trust)')
+    await connectionCost(config.trust, `${env.KEYCLOAK_INTERNAL_BASE_URL}/realms/console/.well-known/openid-configuration`, agents)
+
+    step('7. Why the addon: the same Identity call with Node defaults only')
     const plain = new https.Agent()
     agents.push(plain)
     try {
@@ -206,6 +215,32 @@ async function main() {
     }
     fs.rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Measures (and prints, asserting nothing about time) new connections to
+ * Identity, each a full handshake: through agentOptions(trust), whose one
+ * SecureContext is built once, and through a bare `ca` array of Node's roots
+ * plus the extras, from which Node builds a context on every connection.
+ */
+async function connectionCost(trust, url, agents) {
+  const tls = require('node:tls')
+  const options = agentOptions(trust) // the context built in step 4
+  const fresh = { keepAlive: false, maxCachedSessions: 0 }
+  const ours = new https.Agent({ ...options, ...fresh })
+  const caArray = new https.Agent({ ca: [...tls.rootCertificates, ...trust.ca], ...fresh })
+  agents.push(ours, caArray)
+  const samples = { ours: [], caArray: [] }
+  for (let i = 0; i < 15; i++) {
+    for (const [name, agent] of [['ours', ours], ['caArray', caArray]]) {
+      const begin = process.hrtime.bigint()
+      await get(url, agent)
+      samples[name].push(Number(process.hrtime.bigint() - begin) / 1e6)
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  say(`new connection + request, median of 15: ${median(samples.ours).toFixed(2)} ms through agentOptions(trust)`)
+  say(`                                        ${median(samples.caArray).toFixed(2)} ms with a ca array of Node's roots + the extras (a context per connection)`)
 }
 
 /** A hang guard, not a timing assertion: servers and requests that cannot finish must fail the demo. */
