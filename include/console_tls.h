@@ -714,6 +714,15 @@ const ctls_certificate *ctls_trust_extra(const ctls_trust *trust, size_t index);
 const char *ctls_trust_extras_pem(const ctls_trust *trust);
 
 /**
+ * Every certificate `trust` anchors on — Mozilla's roots, the system's
+ * (with `CTLS_OPTION_SYSTEM_ROOTS`) and the extras — as concatenated
+ * `CERTIFICATE` PEM blocks, for a TLS stack that takes a CA file (OpenSSL's
+ * `SSL_CTX_load_verify_locations`, Python's `cadata`). Lives as long as
+ * `trust`; NULL when `trust` is NULL.
+ */
+const char *ctls_trust_trusted_pem(const ctls_trust *trust);
+
+/**
  * How many root certificates come from Mozilla's store; 0 when `trust` is NULL.
  */
 size_t ctls_trust_mozilla_root_count(const ctls_trust *trust);

@@ -36,6 +36,7 @@ pub(crate) struct TrustView {
     extras: Vec<CertificateView>,
     warnings: Vec<WarningView>,
     extras_pem: OnceLock<CString>,
+    trusted_pem: OnceLock<CString>,
 }
 
 impl Handle for ctls_trust {
@@ -49,6 +50,7 @@ impl TrustView {
             extras: trust.extras().iter().map(CertificateView::new).collect(),
             warnings: WarningView::all(trust.warnings()),
             extras_pem: OnceLock::new(),
+            trusted_pem: OnceLock::new(),
             trust,
         }
     }
@@ -174,6 +176,22 @@ pub extern "C" fn ctls_trust_extras_pem(trust: *const ctls_trust) -> *const c_ch
     ffi_boundary! {
         handle::get(trust).map_or(std::ptr::null(), |view| {
             view.extras_pem.get_or_init(|| c_string(&view.trust.extras_pem())).as_ptr()
+        })
+    }
+}
+
+/// Every certificate `trust` anchors on — Mozilla's roots, the system's
+/// (with `CTLS_OPTION_SYSTEM_ROOTS`) and the extras — as concatenated
+/// `CERTIFICATE` PEM blocks, for a TLS stack that takes a CA file (OpenSSL's
+/// `SSL_CTX_load_verify_locations`, Python's `cadata`). Lives as long as
+/// `trust`; NULL when `trust` is NULL.
+#[no_mangle]
+pub extern "C" fn ctls_trust_trusted_pem(trust: *const ctls_trust) -> *const c_char {
+    ffi_boundary! {
+        handle::get(trust).map_or(std::ptr::null(), |view| {
+            view.trusted_pem
+                .get_or_init(|| c_string(&view.trust.trusted_certificates_pem()))
+                .as_ptr()
         })
     }
 }

@@ -209,6 +209,22 @@ impl Trust {
         &self.store.anchors.system_certificates
     }
 
+    /// Every certificate this trust anchors on, as concatenated PEM:
+    /// Mozilla's roots, the operating system's (when loaded with them) and
+    /// the extras, for a TLS stack that takes certificates rather than
+    /// anchors (OpenSSL: Python's `ssl.SSLContext`, `curl --cacert`).
+    pub fn trusted_certificates_pem(&self) -> String {
+        let mut pem = String::new();
+        for der in webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .chain(self.system_root_certificates())
+        {
+            pem.push_str(&crate::certificate::pem_encode("CERTIFICATE", der));
+        }
+        pem.push_str(&self.extras_pem());
+        pem
+    }
+
     /// Verifies a server's chain (server certificate first, then what the
     /// server sent after it) for `server_name` (a DNS name or an IP address,
     /// IPv6 with or without brackets) at `now`.

@@ -7,6 +7,7 @@ checked by the console-tls library through its C ABI.
 ...     ssl_context.load_cert_chain(...)  # tls.cert / tls.key are PEM text
 >>> with console_tls.load_trust("/etc/tls/identity-ca.pem") as trust:
 ...     trust.verify_server(chain_pem, "identity.example.com")
+...     context = trust.ssl_context()   # urllib, http.client, requests, httpx
 >>> with console_tls.load_from_env() as config:   # os.environ, or a dict
 ...     config.server, config.management, config.trust, config.identity
 >>> with console_tls.Watcher() as watcher:        # certificate rotation
@@ -24,6 +25,7 @@ from __future__ import annotations
 import base64
 import ctypes
 import os
+import ssl
 import weakref
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -375,6 +377,27 @@ class Trust(_Handle):
     def ca(self) -> str:
         """The extra certificates as PEM (``ssl.SSLContext.load_verify_locations(cadata=…)``)."""
         return _text(_native.lib().ctls_trust_extras_pem(self._h)) or ""
+
+    @property
+    def trusted_pem(self) -> str:
+        """Every certificate this trust anchors on, as PEM: Mozilla's roots
+        (the same as verification's), the system's when loaded with them, and
+        the extras."""
+        return _text(_native.lib().ctls_trust_trusted_pem(self._h)) or ""
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A client :class:`ssl.SSLContext` (TLS 1.2+, certificates and host
+        names verified) trusting exactly :attr:`trusted_pem`, for ``urllib``,
+        ``http.client``, ``requests``/``httpx`` (``verify=context``). It is
+        independent of this handle: it stays usable after ``close()``.
+
+        OpenSSL verifies the path to those certificates; the checks
+        console-tls adds on top (see :meth:`verify_server`) are not run by it.
+        """
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_verify_locations(cadata=self.trusted_pem)
+        return context
 
     @property
     def mozilla_root_count(self) -> int:
