@@ -57,6 +57,15 @@ static void bundle_and_extras(void) {
     CHECK(ctls_trust_extra(trust, 2) == NULL);
     char *bundle = read_pki("extra-ca.pem", NULL);
     CHECK_STR(ctls_trust_extras_pem(trust), bundle);
+    /* Everything anchored on, for OpenSSL-style CA files: Mozilla's roots
+     * first, the extras last. */
+    const char *trusted = ctls_trust_trusted_pem(trust);
+    size_t blocks = 0;
+    for (const char *at = trusted; (at = strstr(at, "-----BEGIN CERTIFICATE-----")) != NULL; at++) blocks++;
+    CHECK(blocks == ctls_trust_mozilla_root_count(trust) + 2);
+    CHECK(strlen(trusted) > strlen(bundle));
+    CHECK_STR(trusted + strlen(trusted) - strlen(bundle), bundle);
+    CHECK(ctls_trust_trusted_pem(NULL) == NULL);
     free(bundle);
     CHECK(ctls_trust_warnings_len(trust) == 0);
     CHECK(ctls_trust_warning(trust, 0) == NULL);
