@@ -271,8 +271,26 @@ export declare function verifyServer(
   options?: { now?: Date | number },
 ): Verified
 
-/** `{ ca }` for `https.Agent` / `tls.connect`: Node's bundled roots plus the extras. */
-export declare function agentOptions(trust: Trust | { ca?: string[] }): { ca: string[] }
+/**
+ * Options for `tls.connect`, `new https.Agent(…)`, undici's `new Agent({ connect })`,
+ * axios' `httpsAgent`, got's `agent.https`: ONE `SecureContext` (Node's bundled
+ * roots, the system's when the trust was loaded with `system`, and the extras),
+ * and a `checkServerIdentity` that applies console-tls's verification policy,
+ * so a connection's verdict is {@link verifyServer}'s.
+ */
+export interface IdentityAgentOptions {
+  readonly secureContext: import('node:tls').SecureContext
+  readonly checkServerIdentity: (hostname: string, cert: import('node:tls').PeerCertificate) => Error | undefined
+  readonly rejectUnauthorized: true
+}
+
+/**
+ * {@link IdentityAgentOptions} for a loaded trust (its context is built on the
+ * first call and shared after), or for a {@link Watcher}: then the context
+ * follows each newly loaded `NODE_EXTRA_CA_CERTS` for new connections, and every
+ * connection is refused until a trust has loaded.
+ */
+export declare function agentOptions(trust: Trust | Watcher): IdentityAgentOptions
 
 /** Every problem of the configuration at once; never throws for configuration problems. */
 export declare function check(env?: Env | null, options?: LoadOptions): Report

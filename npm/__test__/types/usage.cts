@@ -4,8 +4,9 @@ import consoleTls = require('console-tls')
 const config = consoleTls.loadFromEnv()
 const warnings: string[] = config.warnings.map((w) => `${w.code} ${w.envVar ?? ''}: ${w.message}`)
 void warnings
-const ca: string[] = consoleTls.agentOptions(config.trust).ca
-void ca
+const identityOptions: consoleTls.IdentityAgentOptions = consoleTls.agentOptions(config.trust)
+const context: import('node:tls').SecureContext = identityOptions.secureContext
+void context
 const watcher = consoleTls.watch(undefined, { intervalMs: 250 }, (err, loaded) => {
   if (err === null) void loaded.warnings
 })

@@ -76,6 +76,9 @@ const watcher: Watcher = watch(process.env, { intervalMs: 500, strict: false }, 
 })
 const latest: Config | null = watcher.current
 void latest
+// Identity connections that follow the watcher's NODE_EXTRA_CA_CERTS.
+const following = new https.Agent(agentOptions(watcher))
+void following
 watcher.close()
 watch({ env: { SERVER_SSL_ENABLED: 'false' }, baseDir: '/etc/console' }, (err) => void err).close()
 // @ts-expect-error intervalMs is a number
