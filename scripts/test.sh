@@ -1,11 +1,52 @@
 #!/usr/bin/env bash
 # Runs every test of the project: Rust (unit, integration, CLI), C (under
 # valgrind), Python and Node. This is the README's test command and what CI
-# runs (.ci/run installs the tools first). Each part prints its own closing
-# line; the script stops at the first part that fails. Everything is built
-# in the debug profile once and shared by the parts.
+# runs. It sets up what it needs itself on a machine with cargo, node/npm,
+# python3 and gcc: openssl, valgrind, pkg-config and g++ (apt-get, when
+# missing and run as root; otherwise it says what to install), npm packages
+# (npm ci), pytest (into a virtual environment under target/ when python3
+# lacks it), clippy and rustfmt (rustup).
+# Each part prints its own closing line; the script stops at the first part
+# that fails. Everything is built in the debug profile once and shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+echo "== setup: tools the tests use"
+missing=()
+for tool in openssl valgrind pkg-config g++; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing ${missing[*]} (apt-get)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "missing: ${missing[*]}; install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) and run again" >&2
+    exit 1
+  fi
+fi
+for component in clippy rustfmt; do
+  cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1 || rustup component add "$component"
+done
+python=python3
+if ! python3 -m pytest --version >/dev/null 2>&1; then
+  venv=target/test-venv
+  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -m pytest --version >/dev/null 2>&1; then
+    echo "pytest is not installed for python3: installing it into $venv"
+    if ! python3 -m venv "$venv" 2>/dev/null; then
+      # Debian's python3 keeps venv (ensurepip) in a package of its own.
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv "$venv"
+      else
+        echo "python3 has neither pytest nor venv; install pytest (pip install pytest) or python3-venv and run again" >&2
+        exit 1
+      fi
+    fi
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check pytest
+  fi
+  python=$venv/bin/python
+fi
 
 echo "== rust: format, lints, tests"
 cargo fmt --all -- --check
@@ -16,7 +57,7 @@ echo "== c: header, shared and static library, valgrind"
 bash tests/c/run.sh
 
 echo "== python: ctypes binding"
-python3 -m pytest -q bindings/python/tests
+"$python" -m pytest -q bindings/python/tests
 
 echo "== node: addon (debug build), typings, node --test"
 [ -d npm/node_modules ] || npm --prefix npm ci --no-audit --no-fund
