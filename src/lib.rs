@@ -34,8 +34,10 @@
 
 pub mod certificate;
 pub mod config;
+#[cfg(feature = "cli")]
 pub mod dev_certs;
 pub mod error;
+#[cfg(feature = "c-api")]
 #[allow(unsafe_code)]
 pub mod ffi;
 pub mod identity;
