@@ -7,6 +7,7 @@
 // process.emitWarning, and the walk through getPeerCertificate(true).
 
 const native = require('./binding.js')
+const args = require('./arguments.js')
 
 /** Where a loaded trust keeps its native handle (not enumerable, not copied by spreads or JSON). */
 const TRUST_HANDLE = Symbol('console-tls.trust')
@@ -17,9 +18,7 @@ const CONTRACT_VARIABLES = Object.freeze(native.contractVariables())
 /** Copies the contract's variables out of `env` (default `process.env`) as strings, as process.env would hold them. */
 function contractVars(env) {
   if (env === undefined || env === null) env = process.env
-  if (typeof env !== 'object') {
-    throw new TypeError('env must be an object of environment variables (like process.env)')
-  }
+  if (typeof env !== 'object' || Array.isArray(env)) throw args.invalidArgType('env', 'of type object', env)
   const vars = {}
   for (const name of CONTRACT_VARIABLES) {
     const value = env[name]
@@ -28,24 +27,17 @@ function contractVars(env) {
   return vars
 }
 
-function timeInMs(now, what) {
-  if (now === undefined || now === null) return undefined
-  const ms = now instanceof Date ? now.getTime() : now
-  if (typeof ms !== 'number' || Number.isNaN(ms)) {
-    throw new TypeError(`${what} must be a Date or milliseconds since the epoch`)
-  }
-  return ms
-}
-
-function checkObject(value, what) {
-  if (value === undefined || value === null) return {}
-  if (typeof value !== 'object') throw new TypeError(`${what} must be an object`)
-  return value
-}
-
 function nativeOptions(options) {
-  const { baseDir, strict, system, requireTls, now, maxFileSize } = checkObject(options, 'options')
-  return { baseDir, strict, system, requireTls, nowMs: timeInMs(now, 'options.now'), maxFileSize }
+  const o = args.optionalObject(options, 'options')
+  args.optionalBoolean(o.emitWarnings, 'options.emitWarnings')
+  return {
+    baseDir: args.optionalString(o.baseDir, 'options.baseDir'),
+    strict: args.optionalBoolean(o.strict, 'options.strict'),
+    system: args.optionalBoolean(o.system, 'options.system'),
+    requireTls: args.optionalBoolean(o.requireTls, 'options.requireTls'),
+    nowMs: args.optionalTime(o.now, 'options.now'),
+    maxFileSize: args.optionalNumber(o.maxFileSize, 'options.maxFileSize'),
+  }
 }
 
 function emitWarnings(warnings, options) {
@@ -123,15 +115,14 @@ async function loadFromEnvAsync(env, options) {
   return config
 }
 
-function serverTlsArgs(args) {
-  const { certificate, privateKey, passphrase, baseDir } = checkObject(args, 'the argument')
-  let secret = passphrase
-  if (secret instanceof Uint8Array && !Buffer.isBuffer(secret)) {
-    secret = Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength)
-  } else if (secret !== undefined && secret !== null && typeof secret !== 'string' && !Buffer.isBuffer(secret)) {
-    throw new TypeError('passphrase must be a string or a Buffer')
+function serverTlsArgs(value) {
+  const a = args.optionalObject(value, 'args')
+  return {
+    certificate: args.optionalString(a.certificate, 'certificate'),
+    privateKey: args.optionalString(a.privateKey, 'privateKey'),
+    passphrase: args.optionalSecret(a.passphrase, 'passphrase'),
+    baseDir: args.optionalString(a.baseDir, 'baseDir'),
   }
-  return { certificate, privateKey, passphrase: secret ?? undefined, baseDir }
 }
 
 function loadServerTls(args, options) {
@@ -146,9 +137,14 @@ async function loadServerTlsAsync(args, options) {
   return tlsConfig
 }
 
-function trustArgs(args) {
-  const { extraCaCerts, strict, system, baseDir } = checkObject(args, 'the argument')
-  return { extraCaCerts, strict, system, baseDir }
+function trustArgs(value) {
+  const a = args.optionalObject(value, 'args')
+  return {
+    extraCaCerts: args.optionalStrings(a.extraCaCerts, 'extraCaCerts'),
+    strict: args.optionalBoolean(a.strict, 'strict'),
+    system: args.optionalBoolean(a.system, 'system'),
+    baseDir: args.optionalString(a.baseDir, 'baseDir'),
+  }
 }
 
 function loadTrust(args, options) {
@@ -181,31 +177,37 @@ function chainEntries(chain) {
     return walkPeerCertificate(chain)
   }
   if (!Array.isArray(chain)) {
-    throw new TypeError(
-      'chain must be PEM text, an array of DER Buffers or PEM strings, or socket.getPeerCertificate(true)',
+    throw args.invalidArgType(
+      'chain',
+      'of type string or an instance of Buffer or Array, or what socket.getPeerCertificate(true) returns',
+      chain,
     )
   }
   return chain.map((entry, i) => {
     if (typeof entry === 'string' || Buffer.isBuffer(entry)) return entry
     if (entry instanceof Uint8Array) return Buffer.from(entry.buffer, entry.byteOffset, entry.byteLength)
     if (entry && typeof entry === 'object' && Buffer.isBuffer(entry.raw)) return entry.raw
-    throw new TypeError(`chain[${i}] must be a DER Buffer or a PEM string`)
+    throw args.invalidArgType(`chain[${i}]`, 'of type string or an instance of Buffer', entry)
   })
 }
 
 function trustHandle(trust) {
   const handle = trust && trust[TRUST_HANDLE]
   if (!handle) {
-    throw new TypeError('trust must be what loadTrust() returns, or loadFromEnv().trust')
+    throw args.invalidArgType(
+      'trust',
+      'a trust that loadTrust() or loadFromEnv() returned (a copy has lost its handle), or a watcher',
+      trust,
+    )
   }
   return handle
 }
 
 function verifyServer(trust, chain, hostname, options) {
   const handle = trustHandle(trust)
-  if (typeof hostname !== 'string') throw new TypeError('hostname must be a string')
-  const { now } = checkObject(options, 'options')
-  return handle.verifyServer(chainEntries(chain), hostname, timeInMs(now, 'options.now'))
+  args.requiredString(hostname, 'hostname')
+  const { now } = args.optionalObject(options, 'options')
+  return handle.verifyServer(chainEntries(chain), hostname, args.optionalTime(now, 'options.now'))
 }
 
 // ------------------------------------------------------- Identity clients
@@ -304,7 +306,7 @@ const DEFAULT_INTERVAL_MS = 1000
 function watchSource(source) {
   if (source === undefined || source === null) return { env: process.env, options: {} }
   if (typeof source !== 'object') {
-    throw new TypeError('the first argument must be an environment (like process.env) or { env, ...options }')
+    throw args.invalidArgType('source', 'an environment (like process.env) or { env, ...options }', source)
   }
   const isOptions =
     source !== process.env &&
@@ -346,9 +348,9 @@ function watch(source, watchOptions, listener) {
     listener = watchOptions
     watchOptions = undefined
   }
-  if (typeof listener !== 'function') throw new TypeError('listener must be a function (err, config) => {}')
+  args.requiredFunction(listener, 'listener')
   const { env, options: sourceOptions } = watchSource(source)
-  const { intervalMs, ...rest } = checkObject(watchOptions, 'options')
+  const { intervalMs, ...rest } = args.optionalObject(watchOptions, 'options')
   const interval = intervalOf(intervalMs)
   const options = { ...sourceOptions, ...rest }
   for (const name of Object.keys(options)) {
@@ -428,18 +430,18 @@ function watch(source, watchOptions, listener) {
  */
 function watchServer(server, env, options, onError) {
   if (!server || typeof server.setSecureContext !== 'function') {
-    throw new TypeError('server must be an https.Server or tls.Server (it has no setSecureContext)')
+    throw args.invalidArgType('server', 'an instance of https.Server or tls.Server', server)
   }
   if (typeof options === 'function' && onError === undefined) {
     onError = options
     options = undefined
   }
-  const { listener = 'server', contextOptions, ...watchOptions } = checkObject(options, 'options')
+  const { listener = 'server', contextOptions, ...watchOptions } = args.optionalObject(options, 'options')
   if (listener !== 'server' && listener !== 'management') {
     throw new TypeError("options.listener must be 'server' or 'management'")
   }
-  const extra = checkObject(contextOptions, 'options.contextOptions')
-  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('onError must be a function')
+  const extra = args.optionalObject(contextOptions, 'options.contextOptions')
+  if (onError !== undefined) args.requiredFunction(onError, 'onError')
   const fail =
     onError ??
     ((error) => process.emitWarning(error.message, { type: 'ConsoleTlsReloadError', code: error.code }))

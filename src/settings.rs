@@ -101,6 +101,13 @@ impl Passphrase {
         Passphrase(Zeroizing::new(bytes.into()))
     }
 
+    /// A passphrase as a caller gives it: empty means none, as an empty
+    /// `SERVER_SSL_PASSPHRASE` does, on every surface.
+    pub fn given(bytes: impl Into<Vec<u8>>) -> Option<Passphrase> {
+        let bytes = bytes.into();
+        (!bytes.is_empty()).then(|| Passphrase::new(bytes))
+    }
+
     /// The bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0

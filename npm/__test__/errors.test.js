@@ -6,7 +6,7 @@
 const { test, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 
-const { loadFromEnv, loadServerTls, loadTrust, loadTrustAsync } = require('console-tls')
+const { loadFromEnv, loadServerTls, loadTrust, loadTrustAsync, verifyServer, agentOptions, watch } = require('console-tls')
 const { Pki, thrown } = require('./helpers.js')
 
 const pki = new Pki()
@@ -135,4 +135,54 @@ test('arguments of the wrong type are TypeErrors, not configuration errors', () 
   assert.ok(thrown(() => loadFromEnv('SERVER_SSL_ENABLED=true')) instanceof TypeError)
   assert.ok(thrown(() => loadFromEnv({}, { now: 'yesterday' })) instanceof TypeError)
   assert.ok(thrown(() => loadServerTls({ certificate: f.chain, privateKey: f.key, passphrase: 42 })) instanceof TypeError)
+})
+
+test("wrong types are worded as Node's own APIs word them: ERR_INVALID_ARG_TYPE, the argument as written, what was received", () => {
+  const cases = [
+    [() => loadServerTls({ certificate: 1, privateKey: f.key }), 'The "certificate" argument must be of type string. Received type number (1)'],
+    [() => loadServerTls({ certificate: f.chain, privateKey: ['a'] }), 'The "privateKey" argument must be of type string. Received an instance of Array'],
+    [() => loadServerTls('cert.pem'), `The "args" argument must be of type object. Received type string ('cert.pem')`],
+    [() => loadServerTls({ certificate: f.chain, privateKey: f.key, baseDir: false }), 'The "baseDir" argument must be of type string. Received type boolean (false)'],
+    [() => loadTrust({ extraCaCerts: [1] }), 'The "extraCaCerts[0]" argument must be of type string. Received type number (1)'],
+    [() => loadTrust({ extraCaCerts: { path: 'x' } }), 'The "extraCaCerts" argument must be of type string or an instance of Array. Received an instance of Object'],
+    [() => loadTrust({ strict: 'no' }), `The "strict" argument must be of type boolean. Received type string ('no')`],
+    [() => loadFromEnv('SERVER_SSL_ENABLED=true'), `The "env" argument must be of type object. Received type string ('SERVER_SSL_ENABLED=true')`],
+    [() => loadFromEnv({}, { now: 'yesterday' }), `The "options.now" property must be an instance of Date or of type number. Received type string ('yesterday')`],
+    [() => loadFromEnv({}, { maxFileSize: '8M' }), `The "options.maxFileSize" property must be of type number. Received type string ('8M')`],
+    [() => loadFromEnv({}, { emitWarnings: 1 }), 'The "options.emitWarnings" property must be of type boolean. Received type number (1)'],
+    [() => verifyServer(loadTrust({}), [], 42), 'The "hostname" argument must be of type string. Received type number (42)'],
+    [() => verifyServer(loadTrust({}), 42, 'localhost'), /^The "chain" argument must be of type string or an instance of Buffer or Array.*Received type number \(42\)$/],
+    [() => agentOptions({ ca: [] }), /^The "trust" argument must be a trust that loadTrust\(\) or loadFromEnv\(\) returned/],
+    [() => watch({}, { intervalMs: 10 }, 'listener'), `The "listener" argument must be of type function. Received type string ('listener')`],
+    [() => loadServerTls({ certificate: 'a'.repeat(40) + '.pem', privateKey: 7n }), 'The "privateKey" argument must be of type string. Received type bigint (7n)'],
+  ]
+  for (const [call, message] of cases) {
+    const error = thrown(call)
+    assert.ok(error instanceof TypeError, `${error.stack}`)
+    assert.equal(error.code, 'ERR_INVALID_ARG_TYPE')
+    if (typeof message === 'string') assert.equal(error.message, message)
+    else assert.match(error.message, message)
+    assert.doesNotMatch(error.message, /\bString\b|Either|Vec<|ServerTlsArgs|napi|[Rr]ust/)
+  }
+})
+
+test('a passphrase of the wrong type is refused without showing it', () => {
+  const error = thrown(() => loadServerTls({ certificate: f.chain, privateKey: f.encrypted, passphrase: 8675309 }))
+  assert.equal(error.code, 'ERR_INVALID_ARG_TYPE')
+  assert.equal(error.message, 'The "passphrase" argument must be of type string or an instance of Buffer or Uint8Array. Received type number')
+})
+
+test('an empty passphrase means none, as an empty SERVER_SSL_PASSPHRASE does', () => {
+  for (const passphrase of ['', Buffer.alloc(0), new Uint8Array(0)]) {
+    const plain = loadServerTls({ certificate: f.chain, privateKey: f.key, passphrase })
+    assert.deepEqual(plain.warnings.map((w) => w.code), [])
+    assert.equal(thrown(() => loadServerTls({ certificate: f.chain, privateKey: f.encrypted, passphrase })).code, 'ERR_KEY_ENCRYPTED')
+  }
+  const fromEnv = loadFromEnv({
+    SERVER_SSL_ENABLED: 'true',
+    SERVER_SSL_CERTIFICATE: f.chain,
+    SERVER_SSL_CERTIFICATE_PRIVATE_KEY: f.key,
+    SERVER_SSL_PASSPHRASE: '',
+  })
+  assert.deepEqual(fromEnv.server.warnings, [])
 })

@@ -161,8 +161,8 @@ impl From<&console_tls::ServerTls> for ServerTls {
 
 /// Passphrases arrive as a string (UTF-8 encoded, nothing trimmed) or as bytes.
 pub fn passphrase(value: Option<Either<String, Buffer>>) -> Option<console_tls::Passphrase> {
-    value.map(|value| match value {
-        Either::A(text) => console_tls::Passphrase::new(text.into_bytes()),
-        Either::B(bytes) => console_tls::Passphrase::new(bytes.to_vec()),
+    value.and_then(|value| match value {
+        Either::A(text) => console_tls::Passphrase::given(text.into_bytes()),
+        Either::B(bytes) => console_tls::Passphrase::given(bytes.to_vec()),
     })
 }

@@ -101,9 +101,7 @@ pub extern "C" fn ctls_server_tls_load(
         let out = Out::new(out, "out")?;
         let certificate = arg_bytes(certificate, "certificate")?;
         let private_key = arg_bytes(private_key, "private_key")?;
-        let passphrase = optional_bytes(passphrase)
-            .filter(|bytes| !bytes.is_empty())
-            .map(Passphrase::new);
+        let passphrase = optional_bytes(passphrase).and_then(Passphrase::given);
 
         let base_dir = std::env::current_dir().unwrap_or_default();
         let location = |value: &[u8], name: &'static str| {
