@@ -218,11 +218,10 @@ typedef struct ctls_identity ctls_identity;
  * private key that belongs to the leaf (unencrypted PKCS#8), its type, and
  * warnings.
  *
- * Owned when it comes from `ctls_server_tls_load` (release it with
- * `ctls_server_tls_free`); borrowed when it comes from `ctls_config_server`
- * or `ctls_config_management` (it lives as long as the config; never free
- * it). Everything it returns lives as long as it does. Immutable: safe to
- * use from several threads at once.
+ * Always owned, whether it comes from `ctls_server_tls_load` or from
+ * `ctls_config_server` / `ctls_config_management` (new references): release
+ * it with `ctls_server_tls_free`. Everything it returns lives as long as it
+ * does. Immutable: safe to use from several threads at once.
  */
 typedef struct ctls_server_tls ctls_server_tls;
 
@@ -231,10 +230,10 @@ typedef struct ctls_server_tls ctls_server_tls;
  * certificates (the same source as Node's bundled store), optionally the
  * operating system's, plus the extra CA certificates.
  *
- * Owned when it comes from `ctls_trust_load` (release it with
- * `ctls_trust_free`); borrowed when it comes from `ctls_config_trust` (it
- * lives as long as the config; never free it). Everything it returns lives
- * as long as it does. Immutable: verify from several threads at once.
+ * Always owned, whether it comes from `ctls_trust_load` or from
+ * `ctls_config_trust` (a new reference): release it with `ctls_trust_free`.
+ * Everything it returns lives as long as it does. Immutable: verify from
+ * several threads at once.
  */
 typedef struct ctls_trust ctls_trust;
 
@@ -397,22 +396,24 @@ ctls_status ctls_config_from_vars_with_options(const char *const *names,
                                                const ctls_error **err);
 
 /**
- * The main listener's identity (`SERVER_SSL_*`), borrowed from `config`;
- * NULL when its TLS is disabled (or `config` is NULL). Never free it.
+ * The main listener's identity (`SERVER_SSL_*`): a new reference the
+ * caller owns (release it with `ctls_server_tls_free`; it stays valid after
+ * `ctls_config_free`). NULL when its TLS is disabled (or `config` is NULL).
  */
 const ctls_server_tls *ctls_config_server(const ctls_config *config);
 
 /**
- * The management listener's identity (`MANAGEMENT_SERVER_SSL_*`),
- * borrowed from `config`; NULL when its TLS is disabled (or `config` is
- * NULL). Never free it.
+ * The management listener's identity (`MANAGEMENT_SERVER_SSL_*`): a new
+ * reference the caller owns (release it with `ctls_server_tls_free`). NULL
+ * when its TLS is disabled (or `config` is NULL).
  */
 const ctls_server_tls *ctls_config_management(const ctls_config *config);
 
 /**
  * The trust for outgoing TLS: Mozilla's roots plus `NODE_EXTRA_CA_CERTS`
- * (when set), borrowed from `config`; NULL only when `config` is NULL.
- * Never free it.
+ * (when set). A new reference the caller owns (release it with
+ * `ctls_trust_free`; it stays valid after `ctls_config_free`); NULL only
+ * when `config` is NULL.
  */
 const ctls_trust *ctls_config_trust(const ctls_config *config);
 

@@ -31,7 +31,7 @@ pub struct ctls_config {
 pub(crate) struct ConfigView {
     server: Option<Arc<ServerTlsView>>,
     management: Option<Arc<ServerTlsView>>,
-    trust: TrustView,
+    trust: Arc<TrustView>,
     identity: IdentityView,
     warnings: Vec<WarningView>,
 }
@@ -49,7 +49,7 @@ impl ConfigView {
             management: config
                 .management
                 .map(|tls| Arc::new(ServerTlsView::new(tls))),
-            trust: TrustView::new(config.trust),
+            trust: Arc::new(TrustView::new(config.trust)),
             identity: IdentityView::new(config.identity),
         }
     }
@@ -143,36 +143,38 @@ pub extern "C" fn ctls_config_from_vars_with_options(
     }
 }
 
-/// The main listener's identity (`SERVER_SSL_*`), borrowed from `config`;
-/// NULL when its TLS is disabled (or `config` is NULL). Never free it.
+/// The main listener's identity (`SERVER_SSL_*`): a new reference the
+/// caller owns (release it with `ctls_server_tls_free`; it stays valid after
+/// `ctls_config_free`). NULL when its TLS is disabled (or `config` is NULL).
 #[no_mangle]
 pub extern "C" fn ctls_config_server(config: *const ctls_config) -> *const ctls_server_tls {
     ffi_boundary! {
         handle::get(config)
-            .and_then(|view| view.server.as_deref())
-            .map_or(std::ptr::null(), handle::as_ptr)
+            .and_then(|view| view.server.clone())
+            .map_or(std::ptr::null(), handle::into_raw)
     }
 }
 
-/// The management listener's identity (`MANAGEMENT_SERVER_SSL_*`),
-/// borrowed from `config`; NULL when its TLS is disabled (or `config` is
-/// NULL). Never free it.
+/// The management listener's identity (`MANAGEMENT_SERVER_SSL_*`): a new
+/// reference the caller owns (release it with `ctls_server_tls_free`). NULL
+/// when its TLS is disabled (or `config` is NULL).
 #[no_mangle]
 pub extern "C" fn ctls_config_management(config: *const ctls_config) -> *const ctls_server_tls {
     ffi_boundary! {
         handle::get(config)
-            .and_then(|view| view.management.as_deref())
-            .map_or(std::ptr::null(), handle::as_ptr)
+            .and_then(|view| view.management.clone())
+            .map_or(std::ptr::null(), handle::into_raw)
     }
 }
 
 /// The trust for outgoing TLS: Mozilla's roots plus `NODE_EXTRA_CA_CERTS`
-/// (when set), borrowed from `config`; NULL only when `config` is NULL.
-/// Never free it.
+/// (when set). A new reference the caller owns (release it with
+/// `ctls_trust_free`; it stays valid after `ctls_config_free`); NULL only
+/// when `config` is NULL.
 #[no_mangle]
 pub extern "C" fn ctls_config_trust(config: *const ctls_config) -> *const ctls_trust {
     ffi_boundary! {
-        handle::get(config).map_or(std::ptr::null(), |view| handle::as_ptr(&view.trust))
+        handle::get(config).map_or(std::ptr::null(), |view| handle::into_raw(view.trust.clone()))
     }
 }
 

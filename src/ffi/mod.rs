@@ -9,9 +9,10 @@
 //! - Results go to `T **out` parameters; a fallible function also takes a
 //!   nullable `ctls_error **err` that receives the details of a failure.
 //! - Handles are opaque, immutable, `Arc`-backed (shareable between threads
-//!   once built) and each owned kind has a `_free` function. Views borrowed
-//!   from a handle (certificates, warnings, identity, strings, bytes) live as
-//!   long as the handle that owns them.
+//!   once built). One ownership per type: a type with a `_free` function is
+//!   always owned (accessors that return one return a new reference), and a
+//!   type without one (certificates, warnings, identity) is always borrowed
+//!   and lives, like strings and bytes, as long as the handle it came from.
 //! - Every export runs inside [`ffi_boundary!`]: a panic becomes
 //!   `CTLS_ERR_PANIC` (or NULL / 0 / false) instead of unwinding into C.
 //! - NULL arguments are checked first and give `CTLS_ERR_NULL_ARGUMENT`.

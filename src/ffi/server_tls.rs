@@ -20,11 +20,10 @@ use crate::settings::{ListenerSettings, ListenerVars, Passphrase};
 /// private key that belongs to the leaf (unencrypted PKCS#8), its type, and
 /// warnings.
 ///
-/// Owned when it comes from `ctls_server_tls_load` (release it with
-/// `ctls_server_tls_free`); borrowed when it comes from `ctls_config_server`
-/// or `ctls_config_management` (it lives as long as the config; never free
-/// it). Everything it returns lives as long as it does. Immutable: safe to
-/// use from several threads at once.
+/// Always owned, whether it comes from `ctls_server_tls_load` or from
+/// `ctls_config_server` / `ctls_config_management` (new references): release
+/// it with `ctls_server_tls_free`. Everything it returns lives as long as it
+/// does. Immutable: safe to use from several threads at once.
 pub struct ctls_server_tls {
     _private: [u8; 0],
 }

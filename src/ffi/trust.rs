@@ -22,10 +22,10 @@ use crate::trust::Trust;
 /// certificates (the same source as Node's bundled store), optionally the
 /// operating system's, plus the extra CA certificates.
 ///
-/// Owned when it comes from `ctls_trust_load` (release it with
-/// `ctls_trust_free`); borrowed when it comes from `ctls_config_trust` (it
-/// lives as long as the config; never free it). Everything it returns lives
-/// as long as it does. Immutable: verify from several threads at once.
+/// Always owned, whether it comes from `ctls_trust_load` or from
+/// `ctls_config_trust` (a new reference): release it with `ctls_trust_free`.
+/// Everything it returns lives as long as it does. Immutable: verify from
+/// several threads at once.
 pub struct ctls_trust {
     _private: [u8; 0],
 }

@@ -18,7 +18,7 @@ int main() {
     // No variables: nothing enabled, so both listeners are absent.
     ctls_status status = ctls_config_from_vars(nullptr, nullptr, 0, &config, &err);
     bool ok = status == CTLS_OK && err == nullptr && config != nullptr &&
-              ctls_config_server(config) == nullptr &&
+              ctls_config_management(config) == nullptr && // NULL: no reference to free
               std::strcmp(ctls_status_name(CTLS_ERR_KEY_MISMATCH), "ERR_KEY_MISMATCH") == 0;
     ctls_config_free(config);
     std::printf("header.cpp: console-tls %s from C++: %s\n", ctls_version(), ok ? "ok" : "FAILED");

@@ -7,7 +7,8 @@ int main(void) {
     const ctls_config *config = NULL;
     const ctls_error *err = NULL;
     ctls_status status = ctls_config_from_vars(NULL, NULL, 0, &config, &err);
-    int ok = status == CTLS_OK && ctls_config_server(config) == NULL &&
+    const ctls_server_tls *server = ctls_config_server(config); /* a new reference, or NULL */
+    int ok = status == CTLS_OK && server == NULL &&
              strcmp(ctls_status_name(CTLS_ERR_PANIC), "ERR_PANIC") == 0;
     ctls_config_free(config);
     printf("console-tls %s via pkg-config: %s\n", ctls_version(), ok ? "ok" : "FAILED");

@@ -86,8 +86,10 @@ static void full_configuration(void) {
     CHECK_CONTAINS(ctls_certificate_subject(ctls_server_tls_certificate(server, 0)), "CN=localhost");
     CHECK(ctls_server_tls_chain_len(management) == 1);
     CHECK_STR(ctls_server_tls_key_type(management), "RSA 2048-bit");
-    /* Borrowed handles are stable: the same pointer every time. */
-    CHECK(ctls_config_server(config) == server);
+    /* Each call is a new reference to the same listener. */
+    const ctls_server_tls *again = ctls_config_server(config);
+    CHECK(again == server);
+    ctls_server_tls_free(again);
     CHECK(ctls_config_warnings_len(config) == 0);
 
     const ctls_trust *trust = ctls_config_trust(config);
@@ -109,6 +111,13 @@ static void full_configuration(void) {
     CHECK(ctls_identity_uses_tls(identity));
     CHECK(ctls_identity_warnings_len(identity) == 0);
     ctls_config_free(config);
+    /* The listeners and the trust are the caller's: they outlive the config. */
+    CHECK_STR(ctls_server_tls_key_type(management), "RSA 2048-bit");
+    CHECK_STATUS(ctls_trust_verify_server(trust, (const uint8_t *)chain, strlen(chain), "localhost", NULL),
+                 CTLS_OK);
+    ctls_server_tls_free(server);
+    ctls_server_tls_free(management);
+    ctls_trust_free(trust);
     vars_free(&v);
 }
 
@@ -118,19 +127,20 @@ static void nothing_enabled(void) {
     const ctls_error *err = NULL;
     CHECK_STATUS(ctls_config_from_vars(NULL, NULL, 0, &config, &err), CTLS_OK);
     CHECK(config != NULL && err == NULL);
-    CHECK(ctls_config_server(config) == NULL);
-    CHECK(ctls_config_management(config) == NULL);
-    CHECK(ctls_trust_extras_len(ctls_config_trust(config)) == 0);
-    CHECK(ctls_trust_mozilla_root_count(ctls_config_trust(config)) > 100);
+    CHECK(!present(ctls_config_server(config)));
+    CHECK(!present(ctls_config_management(config)));
+    const ctls_trust *trust = ctls_config_trust(config);
+    CHECK(ctls_trust_extras_len(trust) == 0);
+    CHECK(ctls_trust_mozilla_root_count(trust) > 100);
     CHECK(ctls_identity_base_url(ctls_config_identity(config)) == NULL);
     CHECK(ctls_identity_internal_base_url(ctls_config_identity(config)) == NULL);
     CHECK(!ctls_identity_uses_tls(ctls_config_identity(config)));
     size_t len = 0;
     char *chain = read_pki("chain.pem", &len);
-    CHECK_STATUS(ctls_trust_verify_server(ctls_config_trust(config), (const uint8_t *)chain, len,
-                                          "localhost", NULL),
+    CHECK_STATUS(ctls_trust_verify_server(trust, (const uint8_t *)chain, len, "localhost", NULL),
                  CTLS_ERR_CERT_UNTRUSTED);
     free(chain);
+    ctls_trust_free(trust);
     ctls_config_free(config);
 
     /* Disabled: the listener's other variables are not read. */
@@ -139,7 +149,7 @@ static void nothing_enabled(void) {
     set(&v, "SERVER_SSL_CERTIFICATE", "classpath:cert.pem");
     set(&v, "MANAGEMENT_SERVER_SSL_CERTIFICATE", "/nonexistent.pem");
     config = load_ok(&v, 0);
-    CHECK(ctls_config_server(config) == NULL && ctls_config_management(config) == NULL);
+    CHECK(!present(ctls_config_server(config)) && !present(ctls_config_management(config)));
     ctls_config_free(config);
     vars_free(&v);
 
@@ -149,8 +159,8 @@ static void nothing_enabled(void) {
     set_path(&v, "MANAGEMENT_SERVER_SSL_CERTIFICATE", "combined.pem");
     set_path(&v, "MANAGEMENT_SERVER_SSL_CERTIFICATE_PRIVATE_KEY", "combined.pem");
     config = load_ok(&v, 0);
-    CHECK(ctls_config_server(config) == NULL);
-    CHECK(ctls_config_management(config) != NULL);
+    CHECK(!present(ctls_config_server(config)));
+    CHECK(present(ctls_config_management(config)));
     ctls_config_free(config);
     vars_free(&v);
 }
@@ -173,7 +183,9 @@ static void warnings_and_options(void) {
     CHECK_STR(ctls_warning_env_var(second), "KEYCLOAK_INTERNAL_BASE_URL");
     CHECK(ctls_config_warning(config, 2) == NULL);
     /* The same warnings on the listener and on Identity. */
-    CHECK(ctls_server_tls_warnings_len(ctls_config_server(config)) == 1);
+    const ctls_server_tls *server = ctls_config_server(config);
+    CHECK(ctls_server_tls_warnings_len(server) == 1);
+    ctls_server_tls_free(server);
     const ctls_identity *identity = ctls_config_identity(config);
     CHECK(ctls_identity_warnings_len(identity) == 1);
     CHECK_STR(ctls_warning_code(ctls_identity_warning(identity, 0)), "WARN_IDENTITY_NOT_ENCRYPTED");
@@ -278,8 +290,8 @@ static void from_process_environment(void) {
     const ctls_config *config = NULL;
     const ctls_error *err = NULL;
     CHECK_STATUS(ctls_config_from_env(&config, &err), CTLS_OK);
-    CHECK(ctls_config_server(config) != NULL);
-    CHECK(ctls_config_management(config) == NULL);
+    CHECK(present(ctls_config_server(config)));
+    CHECK(!present(ctls_config_management(config)));
     ctls_config_free(config);
 
     setenv("KEYCLOAK_BASE_URL", "http://identity.example.com", 1);

@@ -78,11 +78,13 @@ static void *worker(void *arg) {
         TCHECK(r, ctls_trust_extras_pem(config_trust)[0] == '-');
         TCHECK(r, strncmp(ctls_certificate_pem(ctls_server_tls_certificate(server, 1)),
                           "-----BEGIN CERTIFICATE-----", 27) == 0);
+        ctls_server_tls_free(server);
+        ctls_trust_free(config_trust);
 
         /* A private config from the same variables. */
         const ctls_config *config = NULL;
         TCHECK(r, ctls_config_from_vars(s->names, s->values, s->count, &config, NULL) == CTLS_OK);
-        TCHECK(r, ctls_config_server(config) != NULL);
+        TCHECK(r, present(ctls_config_server(config)));
         ctls_config_free(config);
     }
     return NULL;

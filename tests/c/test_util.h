@@ -66,6 +66,14 @@ static const char *pki_dir;
     } while (0)
 
 /* A path in the PKI directory; each call returns a new string to free. */
+/* Whether a listener accessor returned a listener; releases the new
+ * reference it returned (ctls_config_server/_management). */
+static inline int present(const ctls_server_tls *tls) {
+    int found = tls != NULL;
+    ctls_server_tls_free(tls);
+    return found;
+}
+
 static inline char *pki(const char *name) {
     size_t len = strlen(pki_dir) + 1 + strlen(name) + 1;
     char *path = malloc(len);

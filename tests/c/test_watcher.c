@@ -154,17 +154,20 @@ static ctls_watch_status settle(const ctls_watcher *watcher, const ctls_config *
     return CTLS_WATCH_UNCHANGED;
 }
 
-/* The key type of a config's main listener ("" when there is none). */
-static const char *key_type(const ctls_config *config) {
+/* Whether a config's main listener has the key type `expected` ("" when
+ * there is no listener). */
+static int has_key_type(const ctls_config *config, const char *expected) {
     const ctls_server_tls *server = ctls_config_server(config);
-    return server != NULL ? ctls_server_tls_key_type(server) : "";
+    int same = strcmp(server != NULL ? ctls_server_tls_key_type(server) : "", expected) == 0;
+    ctls_server_tls_free(server);
+    return same;
 }
 
 /* The key type the watcher serves now. */
 static void check_current(const ctls_watcher *watcher, const char *expected) {
     const ctls_config *current = ctls_watcher_current(watcher);
     CHECK(current != NULL);
-    CHECK_STR(key_type(current), expected);
+    CHECK(has_key_type(current, expected));
     ctls_config_free(current);
 }
 
@@ -179,7 +182,7 @@ static void expect_reload(const ctls_watcher *watcher, const char *expected_key_
         ctls_error_free(err);
     }
     CHECK(reloaded != NULL);
-    CHECK_STR(key_type(reloaded), expected_key_type);
+    CHECK(has_key_type(reloaded, expected_key_type));
     ctls_config_free(reloaded);
     check_current(watcher, expected_key_type);
 }
@@ -211,13 +214,13 @@ static void kubernetes_rotation(void) {
     CHECK_CONTAINS(ctls_watcher_file(watcher, 1), "/k8s/tls.key");
     CHECK(ctls_watcher_file(watcher, 2) == NULL);
     const ctls_config *first = ctls_watcher_current(watcher);
-    CHECK_STR(key_type(first), "ECDSA P-256");
+    CHECK(has_key_type(first, "ECDSA P-256"));
     CHECK(ctls_watcher_poll(watcher, NULL, NULL) == CTLS_WATCH_UNCHANGED);
 
     publish(&v, rsa_pem, rsa_key);
     expect_reload(watcher, "RSA 2048-bit");
     /* A configuration taken before the reload is still whole. */
-    CHECK_STR(key_type(first), "ECDSA P-256");
+    CHECK(has_key_type(first, "ECDSA P-256"));
     ctls_config_free(first);
 
     publish(&v, rsa_pem, truncated_key);
@@ -356,7 +359,7 @@ static void threads_share_a_watcher(void) {
     /* Wait (bounded) until the rotation is current, then a little more for stray reports. */
     for (int i = 0; i < MAX_POLLS; i++) {
         const ctls_config *current = ctls_watcher_current(watcher);
-        int done = strcmp(key_type(current), "RSA 2048-bit") == 0;
+        int done = has_key_type(current, "RSA 2048-bit");
         ctls_config_free(current);
         if (done) {
             break;
@@ -410,7 +413,7 @@ static void bad_arguments(void) {
     CHECK_STATUS(ctls_watcher_new(NULL, NULL, 0, &watcher, &err), CTLS_OK);
     CHECK(ctls_watcher_files_len(watcher) == 0);
     const ctls_config *config = ctls_watcher_current(watcher);
-    CHECK(config != NULL && ctls_config_server(config) == NULL);
+    CHECK(config != NULL && !present(ctls_config_server(config)));
     ctls_config_free(config);
     CHECK(ctls_watcher_poll(watcher, NULL, NULL) == CTLS_WATCH_UNCHANGED);
     ctls_watcher_free(watcher);

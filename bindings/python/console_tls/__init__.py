@@ -257,37 +257,29 @@ def _chain_bytes(chain: Chain) -> bytes:
 
 
 class _Handle:
-    """A library handle: owned (released by close(), `with`, or garbage
-    collection) or borrowed from an owner that is kept alive."""
+    """A library handle the object owns (the C library has one ownership
+    per handle type): released by close(), `with`, or garbage collection."""
 
     _free_name = ""
 
-    def __init__(self, handle: int, owner: Optional["_Handle"] = None) -> None:
+    def __init__(self, handle: int) -> None:
         self._handle: Optional[int] = handle
-        self._owner = owner
-        if owner is None:
-            self._finalizer: Optional[weakref.finalize] = weakref.finalize(
-                self, getattr(_native.lib(), self._free_name), handle
-            )
-        else:
-            self._finalizer = None
+        self._finalizer = weakref.finalize(self, getattr(_native.lib(), self._free_name), handle)
 
     @property
     def _h(self) -> int:
-        if self._handle is None or (self._owner is not None and self._owner.closed):
+        if self._handle is None:
             raise ValueError(f"{type(self).__name__} is closed")
         return self._handle
 
     @property
     def closed(self) -> bool:
-        return self._handle is None or (self._owner is not None and self._owner.closed)
+        return self._handle is None
 
     def close(self) -> None:
-        """Releases the handle now (idempotent). Objects borrowed from it stop working."""
+        """Releases the handle now (idempotent)."""
         self._handle = None
-        if self._finalizer is not None:
-            self._finalizer()
-        self._owner = None
+        self._finalizer()
 
     def __enter__(self) -> Any:
         return self
@@ -425,7 +417,7 @@ class Config(_Handle):
 
     def _listener(self, accessor: Callable[[int], int]) -> Optional[ServerTls]:
         handle = accessor(self._h)
-        return ServerTls(handle, owner=self) if handle else None
+        return ServerTls(handle) if handle else None
 
     @property
     def server(self) -> Optional[ServerTls]:
@@ -440,7 +432,7 @@ class Config(_Handle):
     @property
     def trust(self) -> Trust:
         """Mozilla's roots plus ``NODE_EXTRA_CA_CERTS``."""
-        return Trust(_native.lib().ctls_config_trust(self._h), owner=self)
+        return Trust(_native.lib().ctls_config_trust(self._h))
 
     @property
     def identity(self) -> Identity:
