@@ -291,8 +291,35 @@ impl Certificate {
 /// PEM, `ERR_CERT_INVALID` for one that is not X.509, and `ERR_PEM_INVALID`
 /// when there is no certificate at all.
 pub fn parse_chain(input: &[u8]) -> Result<Vec<Certificate>> {
+    parse_chain_checked(input, |_, _| Ok(()))
+}
+
+/// [`parse_chain`] for a listener's chain: every certificate must also be
+/// one Node's TLS serves (see [`crate::servable`]), else
+/// `ERR_CERT_UNSUPPORTED` naming it and its PEM block.
+pub fn parse_server_chain(input: &[u8]) -> Result<Vec<Certificate>> {
+    parse_chain_checked(input, |cert, position| {
+        match crate::servable::problem(cert.der()) {
+            None => Ok(()),
+            Some(problem) => Err(Error::new(ErrorKind::UnsupportedCertificate {
+                position,
+                subject: cert.info().subject.clone(),
+                problem,
+            })),
+        }
+    })
+}
+
+fn parse_chain_checked(
+    input: &[u8],
+    check: impl Fn(&Certificate, usize) -> Result<()>,
+) -> Result<Vec<Certificate>> {
     if !pem::contains_pem(input) {
-        return parse_der_file(input);
+        let chain = parse_der_file(input)?;
+        if let Some(leaf) = chain.first() {
+            check(leaf, 1)?;
+        }
+        return Ok(chain);
     }
     let mut chain = Vec::new();
     let mut found = Vec::new();
@@ -305,7 +332,9 @@ pub fn parse_chain(input: &[u8]) -> Result<Vec<Certificate>> {
         let (index, line) = (block.index, block.line);
         // A certificate is public: its bytes need no wiping, so they move.
         let der = std::mem::take(&mut *block.der);
-        let cert = Certificate::from_der_vec(der).map_err(|e| e.with_block(index, Some(line)))?;
+        let at = |e: Error| e.with_block(index, Some(line));
+        let cert = Certificate::from_der_vec(der).map_err(at)?;
+        check(&cert, chain.len() + 1).map_err(at)?;
         chain.push(cert);
     }
     if chain.is_empty() {
