@@ -44,7 +44,7 @@ pub enum CertificateProblem {
     },
     /// A public key below 80 bits of security.
     SmallKey {
-        /// What the key is, e.g. `RSA 768-bit`, `EC on secp112r1 (112-bit order)`.
+        /// What the key is, e.g. `an RSA 768-bit key`, `an EC key with a 112-bit group order`.
         key: String,
     },
     /// A public key OpenSSL cannot read, named by its algorithm OID.
@@ -74,14 +74,14 @@ impl fmt::Display for CertificateProblem {
             CertificateProblem::WeakSignature { algorithm } => {
                 write!(
                     f,
-                    "is signed by its issuer with {algorithm}, a digest weaker than 80 bits"
+                    "is signed by its issuer with {algorithm}, under 80 bits of security"
                 )
             }
             CertificateProblem::UnknownSignature { oid } => {
                 write!(f, "is signed with the unknown algorithm {oid}")
             }
             CertificateProblem::SmallKey { key } => {
-                write!(f, "has an {key} key, weaker than 80 bits")
+                write!(f, "has {key}, under 80 bits of security")
             }
             CertificateProblem::UnknownKey { oid } => {
                 write!(f, "has a public key of the unknown algorithm {oid}")
@@ -291,7 +291,7 @@ fn key_problem(spki: &SubjectPublicKeyInfoRef<'_>, algorithm: &str) -> Option<Ce
             let rsa = pkcs1::RsaPublicKey::from_der(spki.subject_public_key.as_bytes()?).ok()?;
             let bits = uint_bits(rsa.modulus.as_bytes());
             (bits < MIN_RSA_BITS)
-                .then(|| format!("RSA {bits}-bit"))
+                .then(|| format!("an RSA {bits}-bit key"))
                 .and_then(small)
         }
         EC => {
@@ -311,13 +311,13 @@ fn key_problem(spki: &SubjectPublicKeyInfoRef<'_>, algorithm: &str) -> Option<Ce
                 Err(_) => explicit_order_bits(parameters)?,
             };
             (order_bits < MIN_EC_ORDER_BITS)
-                .then(|| format!("EC ({order_bits}-bit group order)"))
+                .then(|| format!("an EC key with a {order_bits}-bit group order"))
                 .and_then(small)
         }
         DSA => {
             let (p, q) = dsa_sizes(spki.algorithm.parameters?)?;
             (p < MIN_RSA_BITS || q < MIN_EC_ORDER_BITS)
-                .then(|| format!("DSA {p}-bit (subgroup {q}-bit)"))
+                .then(|| format!("a DSA {p}-bit key with a {q}-bit subgroup"))
                 .and_then(small)
         }
         // Ed25519/X25519 rate 128 bits, Ed448/X448 224.

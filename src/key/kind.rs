@@ -17,6 +17,8 @@ pub(crate) const EC_PUBLIC_KEY: ObjectIdentifier =
 const P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 const P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+const P192: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.1");
+const P224: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.33");
 const SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
 pub(crate) const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
@@ -127,6 +129,14 @@ pub(crate) fn curve_key_type(curve: ObjectIdentifier) -> Result<KeyType> {
         P384 => Ok(KeyType::EcdsaP384),
         P521 => Ok(KeyType::EcdsaP521),
         SECP256K1 => Err(unsupported("an EC key on secp256k1".to_owned(), NEW_EC_KEY)),
+        P192 => Err(unsupported(
+            "an EC key on P-192 (supported: P-256, P-384, P-521)".to_owned(),
+            NEW_EC_KEY,
+        )),
+        P224 => Err(unsupported(
+            "an EC key on P-224 (supported: P-256, P-384, P-521)".to_owned(),
+            NEW_EC_KEY,
+        )),
         other => Err(unsupported(
             format!("an EC key on the curve {other} (supported: P-256, P-384, P-521)"),
             NEW_EC_KEY,
