@@ -23,10 +23,15 @@
 
 use std::fmt;
 
-use der::asn1::{AnyRef, ObjectIdentifier, UintRef};
+use der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef, UintRef};
 use der::{Decode, Reader, Tag, TagNumber};
 use pkcs8::spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
-use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::extensions::AuthorityKeyIdentifier;
+use x509_parser::nom::Parser as _;
+use x509_parser::oid_registry::{
+    OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER, OID_X509_EXT_SUBJECT_KEY_IDENTIFIER,
+};
+use x509_parser::prelude::{FromDer, X509Certificate, X509CertificateParser};
 
 /// Why Node's TLS would refuse to serve a certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,7 +111,12 @@ pub const MIN_EC_ORDER_BITS: usize = 160;
 /// or not: the rule is the same); the problem otherwise. A certificate that
 /// does not parse is not judged here (parsing reports it).
 pub fn problem(der: &[u8]) -> Option<CertificateProblem> {
-    let (_, cert) = X509Certificate::from_der(der).ok()?;
+    // Extensions are not parsed deeply: x509-parser's deep parsing builds a
+    // process-wide registry on first use, and only two are read here.
+    let (_, cert) = X509CertificateParser::new()
+        .with_deep_parse_extensions(false)
+        .parse(der)
+        .ok()?;
     let spki = SubjectPublicKeyInfoRef::from_der(cert.public_key().raw).ok()?;
     let key_algorithm = spki.algorithm.oid.to_string();
     if let Some(problem) = key_problem(&spki, &key_algorithm) {
@@ -234,17 +244,20 @@ fn pss_rating(parameters: Option<AnyRef<'_>>) -> Rating {
 /// algorithm is of this certificate's key type. The signature itself is not
 /// verified (OpenSSL does not either, for this flag).
 fn self_signed(cert: &X509Certificate<'_>, signature: &str, key_algorithm: &str) -> bool {
-    use x509_parser::extensions::ParsedExtension;
     if cert.subject().as_raw() != cert.issuer().as_raw() {
         return false;
     }
     let mut skid = None;
     let mut akid = None;
     for ext in cert.extensions() {
-        match ext.parsed_extension() {
-            ParsedExtension::SubjectKeyIdentifier(id) => skid = Some(id.0),
-            ParsedExtension::AuthorityKeyIdentifier(id) => akid = Some(id),
-            _ => {}
+        if ext.oid == OID_X509_EXT_SUBJECT_KEY_IDENTIFIER {
+            skid = OctetStringRef::from_der(ext.value)
+                .ok()
+                .map(|id| id.as_bytes());
+        } else if ext.oid == OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER {
+            akid = AuthorityKeyIdentifier::from_der(ext.value)
+                .ok()
+                .map(|(_, id)| id);
         }
     }
     if let Some(akid) = akid {
