@@ -3,9 +3,12 @@
 //!
 //! Formats: PKCS#8 `PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY`, SEC1
 //! `EC PRIVATE KEY`, PKCS#8 `ENCRYPTED PRIVATE KEY`, OpenSSL's legacy
-//! `Proc-Type: 4,ENCRYPTED`, and DER. Types: RSA 2048–8192, ECDSA P-256,
-//! P-384, P-521, Ed25519. The key is validated by the crypto provider that
-//! will sign with it, so a key accepted here is a key rustls can use.
+//! `Proc-Type: 4,ENCRYPTED`, and the same structures in DER (recognised by
+//! their shape, so that a key gets the same verdict in either encoding).
+//! Types: RSA 2048–8192, ECDSA P-256, P-384, P-521, Ed25519. The result is
+//! always PKCS#8 v1 as OpenSSL writes it (OpenSSL 3.0 refuses v2), and the
+//! key is validated by the crypto provider that will sign with it, so a key
+//! accepted here is a key rustls and Node can use.
 
 pub mod encrypted;
 mod kind;
