@@ -114,10 +114,16 @@ impl Certificate {
         // Malformed extensions the facts rely on are refused now, not when
         // the facts are first asked for.
         if let Some(e) = subject_alt_name_problem(&cert) {
-            return Err(invalid(format!("its subjectAltName is malformed ({e})")));
+            return Err(invalid(format!(
+                "its subjectAltName is malformed ({})",
+                x509_problem(&e)
+            )));
         }
         if let Some(e) = basic_constraints_problem(&cert) {
-            return Err(invalid(format!("its basicConstraints is malformed ({e})")));
+            return Err(invalid(format!(
+                "its basicConstraints is malformed ({})",
+                x509_problem(&e)
+            )));
         }
         let within = |part: &[u8]| {
             range_within(&der, part).ok_or_else(|| {
@@ -462,7 +468,31 @@ fn describe_name(name: &GeneralName<'_>) -> Option<String> {
 fn describe_x509_error(error: &x509_parser::nom::Err<x509_parser::error::X509Error>) -> String {
     match error {
         x509_parser::nom::Err::Incomplete(_) => "the DER is truncated".to_owned(),
-        x509_parser::nom::Err::Error(e) | x509_parser::nom::Err::Failure(e) => e.to_string(),
+        x509_parser::nom::Err::Error(e) | x509_parser::nom::Err::Failure(e) => {
+            x509_problem(e).to_owned()
+        }
+    }
+}
+
+/// The part of a certificate that did not parse, in console-tls's words
+/// (the parser's own texts name its types).
+fn x509_problem(error: &X509Error) -> &'static str {
+    match error {
+        X509Error::InvalidVersion => "its version is invalid",
+        X509Error::InvalidSerial => "its serial number is invalid",
+        X509Error::InvalidAlgorithmIdentifier => "an algorithm identifier is invalid",
+        X509Error::InvalidX509Name => "its subject or issuer name is invalid",
+        X509Error::InvalidDate => "its validity dates are invalid",
+        X509Error::InvalidSPKI => "its public key is invalid",
+        X509Error::InvalidSubjectUID | X509Error::InvalidIssuerUID => {
+            "a unique identifier is invalid"
+        }
+        X509Error::InvalidExtensions => "its extensions are invalid",
+        X509Error::DuplicateExtensions => "an extension appears twice",
+        X509Error::InvalidSignatureValue => "its signature is invalid",
+        X509Error::InvalidTbsCertificate => "its signed part is invalid",
+        X509Error::InvalidNumber => "a number in it is invalid",
+        _ => "its DER structure is invalid",
     }
 }
 
@@ -567,10 +597,16 @@ mod tests {
             return Err(format!("{} bytes follow the certificate", rest.len()));
         }
         if let Err(e) = cert.subject_alternative_name() {
-            return Err(format!("its subjectAltName is malformed ({e})"));
+            return Err(format!(
+                "its subjectAltName is malformed ({})",
+                x509_problem(&e)
+            ));
         }
         if let Err(e) = cert.basic_constraints() {
-            return Err(format!("its basicConstraints is malformed ({e})"));
+            return Err(format!(
+                "its basicConstraints is malformed ({})",
+                x509_problem(&e)
+            ));
         }
         Ok(())
     }
