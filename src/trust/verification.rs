@@ -178,15 +178,15 @@ impl Store {
                 leaf.subject
             )),
             E::UnsupportedSignatureAlgorithmContext(_)
-            | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => invalid(format!(
-                "the chain uses a signature algorithm that is not supported ({error}); reissue it with RSA, ECDSA P-256/P-384 or Ed25519"
-            )),
+            | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => invalid(
+                "the chain uses a signature algorithm that is not supported; reissue it with RSA, ECDSA P-256/P-384 or Ed25519".to_owned()
+            ),
             E::MaximumPathBuildCallsExceeded
             | E::MaximumPathDepthExceeded
             | E::MaximumSignatureChecksExceeded => {
-                untrusted(format!("no path was found within webpki's limits ({error})"))
+                untrusted("no path was found within the path building limits (too many candidate issuers or too long a chain)".to_owned())
             }
-            other => invalid(format!("webpki rejects the chain ({other})")),
+            other => invalid(format!("the chain cannot be verified ({})", webpki_problem(&other))),
         }
     }
 
@@ -417,6 +417,6 @@ fn webpki_problem(error: &webpki::Error) -> &'static str {
         | webpki::Error::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
             "its signature algorithm is not supported"
         }
-        _ => "it is not a certificate it accepts",
+        _ => "it is not in a form path building accepts",
     }
 }
