@@ -188,13 +188,13 @@ pub(crate) fn pkcs8_key_type(info: &PrivateKeyInfo<'_>) -> Result<KeyType> {
         }
         ED25519 => Ok(KeyType::Ed25519),
         RSASSA_PSS => Err(unsupported(
-            "an RSA-PSS-only key (id-RSASSA-PSS), which TLS servers cannot use for every client".to_owned(),
+            "an RSA-PSS-only key (id-RSASSA-PSS; console-tls signs with ordinary RSA keys, which serve PSS and PKCS#1 v1.5 clients alike)".to_owned(),
             "generate an ordinary RSA key (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072) or an EC key, and have the certificate reissued for it",
         )),
         ED448 => Err(unsupported("an Ed448 key".to_owned(), NEW_EC_KEY)),
         X25519 | X448 => Err(unsupported(
             format!(
-                "an {} key, which is for key agreement and cannot sign",
+                "an {} key (a key agreement key: it cannot sign)",
                 if oid == X25519 { "X25519" } else { "X448" }
             ),
             NEW_EC_KEY,
