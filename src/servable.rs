@@ -12,7 +12,9 @@
 //!   of its own key's type. SHA-224 and up pass.
 //! - an RSA key below 920 bits (the first size OpenSSL 3.0's formula rates
 //!   80 bits: 919 is refused, 920 served), a DSA key below that or with a
-//!   subgroup under 160 bits, an EC key on a curve whose order has fewer
+//!   subgroup under 160 bits (OpenSSL's rule for DSA, min of the two ratings;
+//!   not measured below 1024 bits, which OpenSSL 3 no longer generates), an
+//!   EC key on a curve whose order has fewer
 //!   than 160 bits (secp112r1 refused, secp160r1 and P-192 served) is
 //!   `ERR_SSL_EE_KEY_TOO_SMALL` for the leaf, `ERR_SSL_CA_KEY_TOO_SMALL`
 //!   for the others. Self-signed certificates get no exemption here.
