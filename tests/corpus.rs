@@ -297,3 +297,56 @@ fn the_same_key_as_pem_and_der_gives_the_same_verdict() {
     }
     assert!(pairs >= 30, "only {pairs} PEM/DER pairs");
 }
+
+/// What some messages must say: the OID of an unknown scheme (not a
+/// guess at its family), the command that rewrites an explicit-curve key
+/// (whose output the `*-rewritten` cases load), the certificate Node would
+/// refuse by position, block and subject.
+#[test]
+fn messages_say_what_was_found_and_a_fix_that_works() {
+    let message = |name: &str| {
+        let case = cases().into_iter().find(|c| c.name == name).unwrap();
+        result(&case).as_ref().unwrap_err().to_string()
+    };
+    for name in ["unknown-scheme-pem", "unknown-scheme-der"] {
+        let text = message(name);
+        assert!(
+            text.contains("unknown scheme (OID 1.3.6.1.4.1.55555.1)"),
+            "{text}"
+        );
+        assert!(!text.contains("PBES1"), "{text}");
+    }
+    for name in [
+        "p256-explicit-pkcs8-pem",
+        "p256-explicit-sec1-der",
+        "p256-explicit-pbkdf2-sha256-aes256-der",
+    ] {
+        let text = message(name);
+        assert!(text.contains("explicit curve parameters"), "{text}");
+        assert!(
+            text.contains("openssl pkey -in key.pem -ec_param_enc named_curve -out key-named.pem"),
+            "{text}"
+        );
+    }
+    for name in [
+        "rsa3072-3prime-pkcs1-der",
+        "v-pkcs1-rsa2048-priv-3prime-pem",
+    ] {
+        assert!(
+            message(name).contains("multi-prime RSA key"),
+            "{}",
+            message(name)
+        );
+    }
+    let text = message("chain-inter-sha1");
+    for part in [
+        "certificate 2 of the chain (CN=Corpus inter-sha1)",
+        "block 2 (line 16)",
+        "sha1WithRSAEncryption",
+        "SHA-256",
+    ] {
+        assert!(text.contains(part), "{part:?} not in {text}");
+    }
+    let text = message("chain-inter-rsa919");
+    assert!(text.contains("an RSA 919-bit key"), "{text}");
+}
