@@ -51,7 +51,7 @@
 /**
  * The result of every fallible function.
  *
- * `CTLS_OK` is 0. The `CTLS_ERR_*` values from 1 to 17 are the stable
+ * `CTLS_OK` is 0. The `CTLS_ERR_*` values from 1 to 18 are the stable
  * `ERR_*` codes every surface of console-tls reports, in the same order;
  * new codes will take the next free numbers below 100. The last three are
  * about the call itself, not the configuration, and are numbered from 100
@@ -131,6 +131,11 @@ typedef enum {
      * `ERR_URL_NOT_HTTPS`: an Identity URL is `http://` while TLS is required.
      */
     CTLS_ERR_URL_NOT_HTTPS = 17,
+    /**
+     * `ERR_CERT_UNSUPPORTED`: a certificate of a listener's chain that
+     * Node's TLS refuses to serve (MD5/SHA-1 signature, key under 80 bits).
+     */
+    CTLS_ERR_CERT_UNSUPPORTED = 18,
     /**
      * `ERR_NULL_ARGUMENT`: a required pointer argument is NULL.
      */

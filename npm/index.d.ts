@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'ERR_CERT_EXPIRED'
   | 'ERR_CERT_NOT_YET_VALID'
   | 'ERR_URL_NOT_HTTPS'
+  | 'ERR_CERT_UNSUPPORTED'
 
 /** The warning codes. */
 export type WarningCode =

@@ -114,10 +114,16 @@ impl Certificate {
         // Malformed extensions the facts rely on are refused now, not when
         // the facts are first asked for.
         if let Some(e) = subject_alt_name_problem(&cert) {
-            return Err(invalid(format!("its subjectAltName is malformed ({e})")));
+            return Err(invalid(format!(
+                "its subjectAltName is malformed ({})",
+                x509_problem(&e)
+            )));
         }
         if let Some(e) = basic_constraints_problem(&cert) {
-            return Err(invalid(format!("its basicConstraints is malformed ({e})")));
+            return Err(invalid(format!(
+                "its basicConstraints is malformed ({})",
+                x509_problem(&e)
+            )));
         }
         let within = |part: &[u8]| {
             range_within(&der, part).ok_or_else(|| {
@@ -291,8 +297,35 @@ impl Certificate {
 /// PEM, `ERR_CERT_INVALID` for one that is not X.509, and `ERR_PEM_INVALID`
 /// when there is no certificate at all.
 pub fn parse_chain(input: &[u8]) -> Result<Vec<Certificate>> {
+    parse_chain_checked(input, |_, _| Ok(()))
+}
+
+/// [`parse_chain`] for a listener's chain: every certificate must also be
+/// one Node's TLS serves (see [`crate::servable`]), else
+/// `ERR_CERT_UNSUPPORTED` naming it and its PEM block.
+pub fn parse_server_chain(input: &[u8]) -> Result<Vec<Certificate>> {
+    parse_chain_checked(input, |cert, position| {
+        match crate::servable::problem(cert.der()) {
+            None => Ok(()),
+            Some(problem) => Err(Error::new(ErrorKind::UnsupportedCertificate {
+                position,
+                subject: cert.info().subject.clone(),
+                problem,
+            })),
+        }
+    })
+}
+
+fn parse_chain_checked(
+    input: &[u8],
+    check: impl Fn(&Certificate, usize) -> Result<()>,
+) -> Result<Vec<Certificate>> {
     if !pem::contains_pem(input) {
-        return parse_der_file(input);
+        let chain = parse_der_file(input)?;
+        if let Some(leaf) = chain.first() {
+            check(leaf, 1)?;
+        }
+        return Ok(chain);
     }
     let mut chain = Vec::new();
     let mut found = Vec::new();
@@ -305,7 +338,9 @@ pub fn parse_chain(input: &[u8]) -> Result<Vec<Certificate>> {
         let (index, line) = (block.index, block.line);
         // A certificate is public: its bytes need no wiping, so they move.
         let der = std::mem::take(&mut *block.der);
-        let cert = Certificate::from_der_vec(der).map_err(|e| e.with_block(index, Some(line)))?;
+        let at = |e: Error| e.with_block(index, Some(line));
+        let cert = Certificate::from_der_vec(der).map_err(at)?;
+        check(&cert, chain.len() + 1).map_err(at)?;
         chain.push(cert);
     }
     if chain.is_empty() {
@@ -433,7 +468,31 @@ fn describe_name(name: &GeneralName<'_>) -> Option<String> {
 fn describe_x509_error(error: &x509_parser::nom::Err<x509_parser::error::X509Error>) -> String {
     match error {
         x509_parser::nom::Err::Incomplete(_) => "the DER is truncated".to_owned(),
-        x509_parser::nom::Err::Error(e) | x509_parser::nom::Err::Failure(e) => e.to_string(),
+        x509_parser::nom::Err::Error(e) | x509_parser::nom::Err::Failure(e) => {
+            x509_problem(e).to_owned()
+        }
+    }
+}
+
+/// The part of a certificate that did not parse, in console-tls's words
+/// (the parser's own texts name its types).
+fn x509_problem(error: &X509Error) -> &'static str {
+    match error {
+        X509Error::InvalidVersion => "its version is invalid",
+        X509Error::InvalidSerial => "its serial number is invalid",
+        X509Error::InvalidAlgorithmIdentifier => "an algorithm identifier is invalid",
+        X509Error::InvalidX509Name => "its subject or issuer name is invalid",
+        X509Error::InvalidDate => "its validity dates are invalid",
+        X509Error::InvalidSPKI => "its public key is invalid",
+        X509Error::InvalidSubjectUID | X509Error::InvalidIssuerUID => {
+            "a unique identifier is invalid"
+        }
+        X509Error::InvalidExtensions => "its extensions are invalid",
+        X509Error::DuplicateExtensions => "an extension appears twice",
+        X509Error::InvalidSignatureValue => "its signature is invalid",
+        X509Error::InvalidTbsCertificate => "its signed part is invalid",
+        X509Error::InvalidNumber => "a number in it is invalid",
+        _ => "its DER structure is invalid",
     }
 }
 
@@ -538,10 +597,16 @@ mod tests {
             return Err(format!("{} bytes follow the certificate", rest.len()));
         }
         if let Err(e) = cert.subject_alternative_name() {
-            return Err(format!("its subjectAltName is malformed ({e})"));
+            return Err(format!(
+                "its subjectAltName is malformed ({})",
+                x509_problem(&e)
+            ));
         }
         if let Err(e) = cert.basic_constraints() {
-            return Err(format!("its basicConstraints is malformed ({e})"));
+            return Err(format!(
+                "its basicConstraints is malformed ({})",
+                x509_problem(&e)
+            ));
         }
         Ok(())
     }

@@ -46,11 +46,13 @@ pub enum ErrorCode {
     CertNotYetValid,
     /// An Identity URL is `http://` while TLS is required.
     UrlNotHttps,
+    /// A certificate of a listener's chain that Node's TLS refuses to serve.
+    CertUnsupported,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the C `ctls_status` enum.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::ConfigInvalid,
         ErrorCode::ConfigMissing,
         ErrorCode::FileNotFound,
@@ -68,6 +70,7 @@ impl ErrorCode {
         ErrorCode::CertExpired,
         ErrorCode::CertNotYetValid,
         ErrorCode::UrlNotHttps,
+        ErrorCode::CertUnsupported,
     ];
 
     /// The code as every surface spells it, e.g. `"ERR_KEY_MISMATCH"`.
@@ -90,6 +93,7 @@ impl ErrorCode {
             ErrorCode::CertExpired => "ERR_CERT_EXPIRED",
             ErrorCode::CertNotYetValid => "ERR_CERT_NOT_YET_VALID",
             ErrorCode::UrlNotHttps => "ERR_URL_NOT_HTTPS",
+            ErrorCode::CertUnsupported => "ERR_CERT_UNSUPPORTED",
         }
     }
 
@@ -170,6 +174,13 @@ pub enum ErrorKind {
     NotYetValid { not_before: String },
     /// An Identity URL is plain `http://` while TLS is required.
     UrlNotHttps { url: String },
+    /// Certificate `position` (1-based, leaf first) of a listener's chain is
+    /// one Node's TLS refuses to serve, for `problem`.
+    UnsupportedCertificate {
+        position: usize,
+        subject: String,
+        problem: crate::servable::CertificateProblem,
+    },
 }
 
 impl ErrorKind {
@@ -200,6 +211,7 @@ impl ErrorKind {
             Expired { .. } => ErrorCode::CertExpired,
             NotYetValid { .. } => ErrorCode::CertNotYetValid,
             UrlNotHttps { .. } => ErrorCode::UrlNotHttps,
+            UnsupportedCertificate { .. } => ErrorCode::CertUnsupported,
         }
     }
 }
@@ -451,6 +463,15 @@ impl fmt::Display for Error {
             UrlNotHttps { url } => write!(
                 f,
                 "{url} is not https:// and TLS to Identity is required; use an https:// URL"
+            ),
+            UnsupportedCertificate {
+                position,
+                subject,
+                problem,
+            } => write!(
+                f,
+                "certificate {position} of the chain ({subject}) in {place} {problem}, which Node's TLS refuses to serve (OpenSSL security level 1); {}",
+                problem.advice()
             ),
         }
     }

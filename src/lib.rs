@@ -48,6 +48,7 @@ pub mod pem;
 pub mod provider;
 pub mod reload;
 pub mod report;
+pub mod servable;
 pub mod server_tls;
 pub mod settings;
 pub mod trust;

@@ -68,7 +68,7 @@ impl ServerTls {
             .certificate
             .read(options.max_file_size)
             .map_err(in_cert)?;
-        let chain = certificate::parse_chain(&cert_bytes).map_err(in_cert)?;
+        let chain = certificate::parse_server_chain(&cert_bytes).map_err(in_cert)?;
         let key_bytes = if settings.private_key == settings.certificate {
             cert_bytes
         } else {

@@ -6,7 +6,7 @@ use crate::error::ErrorCode;
 
 /// The result of every fallible function.
 ///
-/// `CTLS_OK` is 0. The `CTLS_ERR_*` values from 1 to 17 are the stable
+/// `CTLS_OK` is 0. The `CTLS_ERR_*` values from 1 to 18 are the stable
 /// `ERR_*` codes every surface of console-tls reports, in the same order;
 /// new codes will take the next free numbers below 100. The last three are
 /// about the call itself, not the configuration, and are numbered from 100
@@ -52,6 +52,9 @@ pub enum ctls_status {
     CTLS_ERR_CERT_NOT_YET_VALID = 16,
     /// `ERR_URL_NOT_HTTPS`: an Identity URL is `http://` while TLS is required.
     CTLS_ERR_URL_NOT_HTTPS = 17,
+    /// `ERR_CERT_UNSUPPORTED`: a certificate of a listener's chain that
+    /// Node's TLS refuses to serve (MD5/SHA-1 signature, key under 80 bits).
+    CTLS_ERR_CERT_UNSUPPORTED = 18,
     /// `ERR_NULL_ARGUMENT`: a required pointer argument is NULL.
     CTLS_ERR_NULL_ARGUMENT = 100,
     /// `ERR_INVALID_UTF8`: a text argument is not valid UTF-8.
@@ -62,7 +65,7 @@ pub enum ctls_status {
 }
 
 /// Every status, in numeric order.
-pub(crate) const ALL_STATUSES: [ctls_status; 21] = [
+pub(crate) const ALL_STATUSES: [ctls_status; 22] = [
     ctls_status::CTLS_OK,
     ctls_status::CTLS_ERR_CONFIG_INVALID,
     ctls_status::CTLS_ERR_CONFIG_MISSING,
@@ -81,6 +84,7 @@ pub(crate) const ALL_STATUSES: [ctls_status; 21] = [
     ctls_status::CTLS_ERR_CERT_EXPIRED,
     ctls_status::CTLS_ERR_CERT_NOT_YET_VALID,
     ctls_status::CTLS_ERR_URL_NOT_HTTPS,
+    ctls_status::CTLS_ERR_CERT_UNSUPPORTED,
     ctls_status::CTLS_ERR_NULL_ARGUMENT,
     ctls_status::CTLS_ERR_INVALID_UTF8,
     ctls_status::CTLS_ERR_PANIC,
@@ -108,6 +112,7 @@ impl ctls_status {
             ErrorCode::CertExpired => CTLS_ERR_CERT_EXPIRED,
             ErrorCode::CertNotYetValid => CTLS_ERR_CERT_NOT_YET_VALID,
             ErrorCode::UrlNotHttps => CTLS_ERR_URL_NOT_HTTPS,
+            ErrorCode::CertUnsupported => CTLS_ERR_CERT_UNSUPPORTED,
         }
     }
 
@@ -133,6 +138,7 @@ impl ctls_status {
             CTLS_ERR_CERT_EXPIRED => c"ERR_CERT_EXPIRED",
             CTLS_ERR_CERT_NOT_YET_VALID => c"ERR_CERT_NOT_YET_VALID",
             CTLS_ERR_URL_NOT_HTTPS => c"ERR_URL_NOT_HTTPS",
+            CTLS_ERR_CERT_UNSUPPORTED => c"ERR_CERT_UNSUPPORTED",
             CTLS_ERR_NULL_ARGUMENT => c"ERR_NULL_ARGUMENT",
             CTLS_ERR_INVALID_UTF8 => c"ERR_INVALID_UTF8",
             CTLS_ERR_PANIC => c"ERR_PANIC",

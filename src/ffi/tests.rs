@@ -26,7 +26,7 @@ fn statuses_follow_the_error_codes_in_order() {
     assert_eq!(text(ctls_status_name(100)), "ERR_NULL_ARGUMENT");
     assert_eq!(text(ctls_status_name(101)), "ERR_INVALID_UTF8");
     assert_eq!(text(ctls_status_name(102)), "ERR_PANIC");
-    assert_eq!(text(ctls_status_name(18)), "UNKNOWN");
+    assert_eq!(text(ctls_status_name(19)), "UNKNOWN");
     assert_eq!(text(ctls_status_name(-1)), "UNKNOWN");
 }
 

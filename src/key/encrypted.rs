@@ -139,8 +139,9 @@ fn obsolete(found: String) -> Error {
 }
 
 fn parse_pkcs8(der: &[u8]) -> Result<EncryptedPrivateKeyInfo<'_>> {
-    EncryptedPrivateKeyInfo::from_der(der)
-        .map_err(|error| explain_undecodable(der).unwrap_or_else(|| malformed(error)))
+    EncryptedPrivateKeyInfo::from_der(der).map_err(|error| {
+        explain_undecodable(der).unwrap_or_else(|| malformed(super::der_problem(&error)))
+    })
 }
 
 /// A PBES2 key's parameters, checked: supported algorithms, bounded work.
@@ -376,13 +377,28 @@ fn explain_undecodable(der: &[u8]) -> Option<Error> {
     let outer = OpaqueEncryptedKey::from_der(der).ok()?;
     let oid = outer.algorithm.oid;
     if oid != PBES2 {
-        let kind = if oid.to_string().starts_with("1.2.840.113549.1.12.1.") {
-            "PKCS#12 PBE"
+        let dotted = oid.to_string();
+        // Only the OIDs of those families are called by their name; anything
+        // else is an encryption console-tls does not know, named as its OID.
+        let kind = if dotted.starts_with("1.2.840.113549.1.12.1.") {
+            "the obsolete PKCS#12 PBE scheme"
+        } else if matches!(
+            dotted.as_str(),
+            "1.2.840.113549.1.5.1"
+                | "1.2.840.113549.1.5.3"
+                | "1.2.840.113549.1.5.4"
+                | "1.2.840.113549.1.5.6"
+                | "1.2.840.113549.1.5.10"
+                | "1.2.840.113549.1.5.11"
+        ) {
+            "the obsolete PBES1 scheme"
         } else {
-            "PBES1"
+            return Some(unsupported(format!(
+                "a key encrypted with an unknown scheme (OID {dotted})"
+            )));
         };
         return Some(obsolete(format!(
-            "a key encrypted with the obsolete {kind} scheme {}",
+            "a key encrypted with {kind} {}",
             oid_name(oid)
         )));
     }

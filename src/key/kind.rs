@@ -17,8 +17,10 @@ pub(crate) const EC_PUBLIC_KEY: ObjectIdentifier =
 const P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 const P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+const P192: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.1");
+const P224: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.33");
 const SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
-const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+pub(crate) const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
 const X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
 const X448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.111");
@@ -96,7 +98,12 @@ impl fmt::Display for KeyType {
 
 pub(crate) fn rsa_key_type(rsa: &pkcs1::RsaPrivateKey<'_>) -> Result<KeyType> {
     if rsa.other_prime_infos.is_some() {
-        return Err(unsupported("a multi-prime RSA key".to_owned(), NEW_RSA_KEY));
+        // Its modulus has more than two factors: no conversion keeps it, and
+        // the provider (aws-lc) signs with two-prime keys only.
+        return Err(unsupported(
+            "a multi-prime RSA key (a modulus of more than two primes, which cannot be converted to a two-prime key)".to_owned(),
+            NEW_RSA_KEY,
+        ));
     }
     let bits = uint_bits(rsa.modulus.as_bytes());
     if !RSA_BITS.contains(&bits) {
@@ -122,6 +129,14 @@ pub(crate) fn curve_key_type(curve: ObjectIdentifier) -> Result<KeyType> {
         P384 => Ok(KeyType::EcdsaP384),
         P521 => Ok(KeyType::EcdsaP521),
         SECP256K1 => Err(unsupported("an EC key on secp256k1".to_owned(), NEW_EC_KEY)),
+        P192 => Err(unsupported(
+            "an EC key on P-192 (supported: P-256, P-384, P-521)".to_owned(),
+            NEW_EC_KEY,
+        )),
+        P224 => Err(unsupported(
+            "an EC key on P-224 (supported: P-256, P-384, P-521)".to_owned(),
+            NEW_EC_KEY,
+        )),
         other => Err(unsupported(
             format!("an EC key on the curve {other} (supported: P-256, P-384, P-521)"),
             NEW_EC_KEY,
@@ -150,12 +165,19 @@ pub(crate) fn pkcs8_key_type(info: &PrivateKeyInfo<'_>) -> Result<KeyType> {
             let rsa = pkcs1::RsaPrivateKey::from_der(info.private_key).map_err(|e| {
                 Error::new(ErrorKind::MalformedKey {
                     format: "PKCS#8 RSA",
-                    reason: e.to_string(),
+                    reason: super::der_problem(&e),
                 })
             })?;
             rsa_key_type(&rsa)
         }
         EC_PUBLIC_KEY => {
+            if info
+                .algorithm
+                .parameters
+                .is_some_and(|p| pkcs8::der::Tagged::tag(&p) == pkcs8::der::Tag::Sequence)
+            {
+                return Err(explicit_curve());
+            }
             let curve = info.algorithm.parameters_oid().map_err(|_| {
                 Error::new(ErrorKind::MalformedKey {
                     format: "PKCS#8 EC",
@@ -166,13 +188,13 @@ pub(crate) fn pkcs8_key_type(info: &PrivateKeyInfo<'_>) -> Result<KeyType> {
         }
         ED25519 => Ok(KeyType::Ed25519),
         RSASSA_PSS => Err(unsupported(
-            "an RSA-PSS key (id-RSASSA-PSS), which rustls cannot sign with".to_owned(),
+            "an RSA-PSS-only key (id-RSASSA-PSS; console-tls signs with ordinary RSA keys, which serve PSS and PKCS#1 v1.5 clients alike)".to_owned(),
             "generate an ordinary RSA key (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072) or an EC key, and have the certificate reissued for it",
         )),
         ED448 => Err(unsupported("an Ed448 key".to_owned(), NEW_EC_KEY)),
         X25519 | X448 => Err(unsupported(
             format!(
-                "an {} key, which is for key agreement and cannot sign",
+                "an {} key (a key agreement key: it cannot sign)",
                 if oid == X25519 { "X25519" } else { "X448" }
             ),
             NEW_EC_KEY,
@@ -185,6 +207,49 @@ pub(crate) fn pkcs8_key_type(info: &PrivateKeyInfo<'_>) -> Result<KeyType> {
             NEW_EC_KEY,
         )),
     }
+}
+
+/// An EC key that spells out its curve's parameters instead of naming the
+/// curve. Not normalised to the named curve here: that needs every
+/// parameter compared with the named curve's (an unknown curve with a known
+/// name's size would be silently accepted otherwise), RFC 5480 forbids the
+/// form in certificates, and OpenSSL rewrites it in one command.
+pub(crate) fn explicit_curve() -> Error {
+    unsupported(
+        "an EC key with explicit curve parameters instead of a named curve".to_owned(),
+        "rewrite it with the curve's name: openssl pkey -in key.pem -ec_param_enc named_curve -out key-named.pem",
+    )
+}
+
+/// ECPrivateKey ::= SEQUENCE { version, privateKey OCTET STRING,
+/// parameters [0] ECParameters OPTIONAL, … }: true when `parameters` is the
+/// explicit (SEQUENCE) form rather than a curve's OID.
+pub(crate) fn sec1_has_explicit_parameters(der: &[u8]) -> bool {
+    use pkcs8::der::asn1::AnyRef;
+    use pkcs8::der::{Reader, Tag, TagNumber, Tagged};
+    let Ok(outer) = AnyRef::from_der(der) else {
+        return false;
+    };
+    outer
+        .sequence(|reader| {
+            let _version = reader.decode::<AnyRef<'_>>()?;
+            let _key = reader.decode::<AnyRef<'_>>()?;
+            let mut explicit = false;
+            while !reader.is_finished() {
+                let field = reader.decode::<AnyRef<'_>>()?;
+                if field.tag()
+                    == (Tag::ContextSpecific {
+                        constructed: true,
+                        number: TagNumber::N0,
+                    })
+                {
+                    explicit = AnyRef::from_der(field.value())
+                        .is_ok_and(|inner| inner.tag() == Tag::Sequence);
+                }
+            }
+            Ok(explicit)
+        })
+        .unwrap_or(false)
 }
 
 /// The error for a key block whose label names a format we do not read.

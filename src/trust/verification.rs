@@ -73,8 +73,13 @@ impl Store {
             .map(|(i, der)| Certificate::from_der(der).map_err(|e| e.with_block(i + 1, None)))
             .collect::<Result<Vec<_>>>()?;
         let leaf = &presented[0];
-        let end_entity = webpki::EndEntityCert::try_from(&chain[0])
-            .map_err(|e| invalid(format!("webpki cannot parse it ({e})")).with_block(1, None))?;
+        let end_entity = webpki::EndEntityCert::try_from(&chain[0]).map_err(|e| {
+            invalid(format!(
+                "path building cannot read it ({})",
+                webpki_problem(&e)
+            ))
+            .with_block(1, None)
+        })?;
 
         if let Some(extra) = self.extras.iter().find(|c| c.der() == &chain[0]) {
             check_validity(leaf, now)?;
@@ -173,15 +178,15 @@ impl Store {
                 leaf.subject
             )),
             E::UnsupportedSignatureAlgorithmContext(_)
-            | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => invalid(format!(
-                "the chain uses a signature algorithm that is not supported ({error}); reissue it with RSA, ECDSA P-256/P-384 or Ed25519"
-            )),
+            | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => invalid(
+                "the chain uses a signature algorithm that is not supported; reissue it with RSA, ECDSA P-256/P-384 or Ed25519".to_owned()
+            ),
             E::MaximumPathBuildCallsExceeded
             | E::MaximumPathDepthExceeded
             | E::MaximumSignatureChecksExceeded => {
-                untrusted(format!("no path was found within webpki's limits ({error})"))
+                untrusted("no path was found within the path building limits (too many candidate issuers or too long a chain)".to_owned())
             }
-            other => invalid(format!("webpki rejects the chain ({other})")),
+            other => invalid(format!("the chain cannot be verified ({})", webpki_problem(&other))),
         }
     }
 
@@ -233,8 +238,13 @@ impl Store {
 pub fn check_server_name(leaf: &CertificateDer<'_>, server_name: &str) -> Result<()> {
     let name = parse_server_name(server_name)?;
     let cert = Certificate::from_der(leaf).map_err(|e| e.with_block(1, None))?;
-    let end_entity = webpki::EndEntityCert::try_from(leaf)
-        .map_err(|e| invalid(format!("webpki cannot parse it ({e})")).with_block(1, None))?;
+    let end_entity = webpki::EndEntityCert::try_from(leaf).map_err(|e| {
+        invalid(format!(
+            "path building cannot read it ({})",
+            webpki_problem(&e)
+        ))
+        .with_block(1, None)
+    })?;
     check_name(&end_entity, &cert, &name)
 }
 
@@ -392,4 +402,21 @@ impl ServerCertVerifier for TrustVerifier {
 /// Keeps the contract's message (it says what to do) inside rustls's error.
 pub fn to_rustls_error(error: Error) -> rustls::Error {
     rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(error))))
+}
+
+/// Why path building could not read a certificate, in console-tls's words.
+fn webpki_problem(error: &webpki::Error) -> &'static str {
+    match error {
+        webpki::Error::BadDer | webpki::Error::TrailingData(_) => "its DER is invalid",
+        webpki::Error::UnsupportedCertVersion => "it is not an X.509 v3 certificate",
+        webpki::Error::BadDerTime => "its validity dates are invalid",
+        webpki::Error::ExtensionValueInvalid
+        | webpki::Error::UnsupportedCriticalExtension
+        | webpki::Error::MalformedExtensions => "an extension is invalid or unsupported",
+        webpki::Error::UnsupportedSignatureAlgorithmContext(_)
+        | webpki::Error::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
+            "its signature algorithm is not supported"
+        }
+        _ => "it is not in a form path building accepts",
+    }
 }

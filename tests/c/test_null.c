@@ -192,6 +192,7 @@ static void errors_and_names(void) {
         {CTLS_ERR_CERT_EXPIRED, "ERR_CERT_EXPIRED"},
         {CTLS_ERR_CERT_NOT_YET_VALID, "ERR_CERT_NOT_YET_VALID"},
         {CTLS_ERR_URL_NOT_HTTPS, "ERR_URL_NOT_HTTPS"},
+        {CTLS_ERR_CERT_UNSUPPORTED, "ERR_CERT_UNSUPPORTED"},
         {CTLS_ERR_NULL_ARGUMENT, "ERR_NULL_ARGUMENT"},
         {CTLS_ERR_INVALID_UTF8, "ERR_INVALID_UTF8"},
         {CTLS_ERR_PANIC, "ERR_PANIC"},
@@ -199,8 +200,9 @@ static void errors_and_names(void) {
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         CHECK_STR(ctls_status_name(names[i].status), names[i].name);
     }
-    CHECK(CTLS_OK == 0 && CTLS_ERR_CONFIG_INVALID == 1 && CTLS_ERR_URL_NOT_HTTPS == 17);
-    CHECK_STR(ctls_status_name(18), "UNKNOWN");
+    CHECK(CTLS_OK == 0 && CTLS_ERR_CONFIG_INVALID == 1 && CTLS_ERR_URL_NOT_HTTPS == 17 &&
+          CTLS_ERR_CERT_UNSUPPORTED == 18);
+    CHECK_STR(ctls_status_name(19), "UNKNOWN");
     CHECK_STR(ctls_status_name(-1), "UNKNOWN");
     CHECK_STR(ctls_status_name(99), "UNKNOWN");
 

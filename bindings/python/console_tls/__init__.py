@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 from . import _native
 
 __all__ = [
+    "ERROR_CODES",
     "Certificate",
     "Config",
     "ConsoleTlsError",
@@ -51,6 +52,31 @@ __all__ = [
 
 StrOrPath = Union[str, "os.PathLike[str]", "os.PathLike[bytes]", bytes]
 Chain = Union[str, bytes, Sequence[Union[str, bytes]]]
+
+
+ERROR_CODES = (
+    "ERR_CONFIG_INVALID",
+    "ERR_CONFIG_MISSING",
+    "ERR_FILE_NOT_FOUND",
+    "ERR_FILE_UNREADABLE",
+    "ERR_FILE_TOO_LARGE",
+    "ERR_PEM_INVALID",
+    "ERR_CERT_INVALID",
+    "ERR_KEY_UNSUPPORTED",
+    "ERR_KEY_ENCRYPTED",
+    "ERR_PASSPHRASE_WRONG",
+    "ERR_KEY_MISMATCH",
+    "ERR_CHAIN_ORDER",
+    "ERR_CERT_UNTRUSTED",
+    "ERR_CERT_HOSTNAME_MISMATCH",
+    "ERR_CERT_EXPIRED",
+    "ERR_CERT_NOT_YET_VALID",
+    "ERR_URL_NOT_HTTPS",
+    "ERR_CERT_UNSUPPORTED",
+)
+"""The stable ``ERR_*`` codes a :class:`ConsoleTlsError` may carry, in the
+order of the C ``ctls_status`` values 1, 2, … (so ``ERROR_CODES[s - 1]`` is
+status ``s``'s code)."""
 
 
 class ConsoleTlsError(Exception):

@@ -1,0 +1,123 @@
+/*
+ * The loading corpus (tests/fixtures/corpus/expected.tsv) through the C ABI:
+ * every case gives the code and key type the Rust suite expects (the same
+ * table), an accepted key comes back as PKCS#8 v1, and an error names its
+ * file and never shows the passphrase. Under valgrind (tests/c/run.sh).
+ *
+ * Run from the repository root; the PKI directory argument is not used.
+ */
+#include "test_util.h"
+
+#define CORPUS "tests/fixtures/corpus/"
+
+/* The whole content of a file, NUL-terminated; free it. */
+static char *read_file(const char *path) {
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) {
+        fprintf(stderr, "cannot open %s (run from the repository root)\n", path);
+        exit(2);
+    }
+    size_t cap = 1 << 16, len = 0, n;
+    char *data = malloc(cap);
+    while (data != NULL && (n = fread(data + len, 1, cap - len - 1, file)) > 0) {
+        len += n;
+        if (cap - len - 1 == 0) {
+            cap *= 2;
+            char *bigger = realloc(data, cap);
+            if (bigger == NULL) {
+                free(data);
+            }
+            data = bigger;
+        }
+    }
+    fclose(file);
+    if (data == NULL) {
+        abort();
+    }
+    data[len] = '\0';
+    return data;
+}
+
+/* Splits `line` at tabs into at most `max` fields; returns how many. */
+static size_t split(char *line, char **fields, size_t max) {
+    size_t count = 0;
+    while (line != NULL && count < max) {
+        fields[count++] = line;
+        char *tab = strchr(line, '\t');
+        if (tab != NULL) {
+            *tab = '\0';
+        }
+        line = tab == NULL ? NULL : tab + 1;
+    }
+    return count;
+}
+
+static void one_case(char **f) {
+    const char *name = f[0], *expected = f[4], *key_type = f[5];
+    const char *pass = strcmp(f[3], "-") == 0 ? NULL : f[3];
+    char cert[512], key[512];
+    snprintf(cert, sizeof cert, CORPUS "%s", f[1]);
+    snprintf(key, sizeof key, CORPUS "%s", f[2]);
+    const ctls_server_tls *tls = NULL;
+    const ctls_error *err = NULL;
+    ctls_status status = ctls_server_tls_load(cert, key, pass, &tls, &err);
+    int before = checks_failed;
+    CHECK_STR(ctls_status_name(status), expected);
+    if (status == CTLS_OK) {
+        CHECK(tls != NULL && err == NULL);
+        CHECK_STR(ctls_server_tls_key_type(tls), key_type);
+        const uint8_t *der = NULL;
+        size_t len = 0;
+        CHECK_STATUS(ctls_server_tls_key_der(tls, &der, &len), CTLS_OK);
+        /* PrivateKeyInfo ::= SEQUENCE { version INTEGER 0, ... }: v1. */
+        size_t header = (der != NULL && len > 2 && (der[1] & 0x80)) ? 2 + (der[1] & 0x7f) : 2;
+        CHECK(der != NULL && len > header + 3 && der[0] == 0x30 && der[header] == 0x02 &&
+              der[header + 1] == 0x01 && der[header + 2] == 0x00);
+        ctls_server_tls_free(tls);
+    } else {
+        CHECK(tls == NULL && err != NULL);
+        CHECK_STR(ctls_error_code(err), expected);
+        const char *message = ctls_error_message(err);
+        const char *path = ctls_error_path(err);
+        /* The path as resolved (absolute): it ends with the case's file. */
+        size_t plen = path == NULL ? 0 : strlen(path);
+        int names_file = 0;
+        for (int i = 1; i <= 2; i++) {
+            size_t flen = strlen(f[i]);
+            names_file |= plen >= flen && strcmp(path + plen - flen, f[i]) == 0;
+        }
+        CHECK(names_file);
+        CHECK(message != NULL && path != NULL && strstr(message, path) != NULL);
+        CHECK(message != NULL && (pass == NULL || strstr(message, pass) == NULL));
+        if (checks_failed != before) {
+            fprintf(stderr, "  ^ %s: %s\n", name, message ? message : "(no message)");
+        }
+        ctls_error_free(err);
+    }
+    if (checks_failed != before) {
+        fprintf(stderr, "  ^ case %s\n", name);
+    }
+}
+
+int main(int argc, char **argv) {
+    start(argc, argv);
+    char *table = read_file(CORPUS "expected.tsv");
+    size_t cases = 0;
+    char *line = strchr(table, '\n'); /* the header */
+    line = line == NULL ? NULL : line + 1;
+    while (line != NULL && *line != '\0') {
+        char *end = strchr(line, '\n');
+        if (end != NULL) {
+            *end = '\0';
+        }
+        char *fields[6];
+        if (line[0] != '#' && split(line, fields, 6) == 6) {
+            one_case(fields);
+            cases++;
+        }
+        line = end == NULL ? NULL : end + 1;
+    }
+    free(table);
+    CHECK(cases >= 140);
+    return finish("test_corpus");
+}
