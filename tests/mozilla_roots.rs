@@ -23,8 +23,14 @@ fn the_certificates_are_the_anchors_verification_uses() {
         .iter()
         .map(|der| anchor_key(&webpki::anchor_from_trusted_cert(der).expect("a root certificate")))
         .collect();
-    let anchors: BTreeSet<_> = webpki_roots::TLS_SERVER_ROOTS.iter().map(anchor_key).collect();
-    assert!(anchors.len() > 100, "Mozilla's store has well over 100 roots");
+    let anchors: BTreeSet<_> = webpki_roots::TLS_SERVER_ROOTS
+        .iter()
+        .map(anchor_key)
+        .collect();
+    assert!(
+        anchors.len() > 100,
+        "Mozilla's store has well over 100 roots"
+    );
     assert_eq!(from_certs, anchors);
 }
 

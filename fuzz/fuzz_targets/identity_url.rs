@@ -28,7 +28,10 @@ fuzz_target!(|data: &[u8]| {
     for require_tls in [false, true] {
         let options = Options::default().require_tls(require_tls);
         let (identity, problems) = Identity::from_settings_all(&settings, &options);
-        for url in [&identity.base_url, &identity.internal_base_url].into_iter().flatten() {
+        for url in [&identity.base_url, &identity.internal_base_url]
+            .into_iter()
+            .flatten()
+        {
             assert!(matches!(url.scheme(), "http" | "https"));
         }
         for problem in &problems {

@@ -27,7 +27,10 @@ fn check(location: &Location, strict: &Options, lenient: &Options) {
     let sources = std::slice::from_ref(location);
     let strict_outcome = Trust::load(sources, "NODE_EXTRA_CA_CERTS", strict);
     let (trust, problems) = Trust::load_all(sources, "NODE_EXTRA_CA_CERTS", lenient);
-    assert!(problems.is_empty(), "lenient mode turns problems into warnings");
+    assert!(
+        problems.is_empty(),
+        "lenient mode turns problems into warnings"
+    );
     match strict_outcome {
         Ok(strict_trust) => assert_eq!(strict_trust.extras().len(), trust.extras().len()),
         Err(error) => {
