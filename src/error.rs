@@ -96,13 +96,6 @@ impl ErrorCode {
             ErrorCode::CertUnsupported => "ERR_CERT_UNSUPPORTED",
         }
     }
-
-    /// Parses the `ERR_*` spelling back into a code.
-    pub fn from_name(name: &str) -> Option<ErrorCode> {
-        ErrorCode::ALL
-            .into_iter()
-            .find(|code| code.as_str() == name)
-    }
 }
 
 impl fmt::Display for ErrorCode {
@@ -297,11 +290,6 @@ impl Error {
     /// The variable (or argument) name, when known.
     pub fn env_var(&self) -> Option<&str> {
         self.0.env_var.as_deref()
-    }
-
-    /// Where the bytes came from, when known.
-    pub fn source_of_input(&self) -> Option<&Source> {
-        self.0.source.as_ref()
     }
 
     /// The file path, when the input was a file.

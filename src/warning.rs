@@ -29,6 +29,21 @@ pub enum WarningCode {
 }
 
 impl WarningCode {
+    /// Every code, in declaration order: the one list the surfaces' lists
+    /// (TypeScript's `WarningCode`, …) are tested against.
+    pub const ALL: [WarningCode; 10] = [
+        WarningCode::CertExpired,
+        WarningCode::CertNotYetValid,
+        WarningCode::CertExpiringSoon,
+        WarningCode::ChainBroken,
+        WarningCode::NoSubjectAltName,
+        WarningCode::PassphraseUnused,
+        WarningCode::IdentityNotEncrypted,
+        WarningCode::TrustProblem,
+        WarningCode::DuplicateCertificate,
+        WarningCode::NodeIncompatible,
+    ];
+
     /// The code as every surface spells it, e.g. `"WARN_CERT_EXPIRING_SOON"`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -87,6 +102,31 @@ impl fmt::Display for Warning {
         match &self.env_var {
             Some(var) => write!(f, "{var}: {}", self.message),
             None => f.write_str(&self.message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WarningCode;
+
+    #[test]
+    fn all_lists_each_variant_once_in_declaration_order() {
+        for (i, code) in WarningCode::ALL.into_iter().enumerate() {
+            // Exhaustive: a new variant does not compile here until it has a place.
+            let place = match code {
+                WarningCode::CertExpired => 0,
+                WarningCode::CertNotYetValid => 1,
+                WarningCode::CertExpiringSoon => 2,
+                WarningCode::ChainBroken => 3,
+                WarningCode::NoSubjectAltName => 4,
+                WarningCode::PassphraseUnused => 5,
+                WarningCode::IdentityNotEncrypted => 6,
+                WarningCode::TrustProblem => 7,
+                WarningCode::DuplicateCertificate => 8,
+                WarningCode::NodeIncompatible => 9,
+            };
+            assert_eq!(place, i, "{code}");
         }
     }
 }

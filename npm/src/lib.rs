@@ -46,6 +46,26 @@ pub fn contract_variables() -> Vec<&'static str> {
     console_tls::settings::CONTRACT_VARS.to_vec()
 }
 
+/// Every error code (`ERR_*`), in the core's order: what TypeScript's
+/// `ErrorCode` union is tested against.
+#[napi]
+pub fn error_codes() -> Vec<&'static str> {
+    console_tls::ErrorCode::ALL
+        .iter()
+        .map(|code| code.as_str())
+        .collect()
+}
+
+/// Every warning code (`WARN_*`), in the core's order: what TypeScript's
+/// `WarningCode` union is tested against.
+#[napi]
+pub fn warning_codes() -> Vec<&'static str> {
+    console_tls::WarningCode::ALL
+        .iter()
+        .map(|code| code.as_str())
+        .collect()
+}
+
 /// The core library's version.
 #[napi]
 pub fn core_version() -> &'static str {
