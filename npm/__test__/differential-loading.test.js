@@ -36,7 +36,7 @@ function cases() {
         name,
         cert: path.join(CORPUS, cert),
         key: path.join(CORPUS, key),
-        passphrase: passphrase === '-' ? undefined : passphrase,
+        passphrase: passphrase === '-' ? undefined : passphrase === '(empty)' ? '' : passphrase,
         expected,
         keyType,
       }
