@@ -73,12 +73,15 @@ fn missing_intermediate_is_untrusted_and_says_the_server_must_send_it() {
     );
     assert!(message.contains("the server must send it"), "{message}");
 
-    // The same chain verifies once the intermediate is an extra.
+    // The same chain verifies once the intermediate is an extra: it
+    // completes the path, which is anchored at the root (an intermediate is
+    // no anchor: no partial chains, as in Node).
     let trust = trust_of(&[&root.pem(), &inter.pem()]);
     let verified = trust
         .verify_server(&[leaf.der()], "identity.test", SystemTime::now())
         .unwrap();
-    assert_eq!(verified.anchor_subject, "CN=Test Intermediate");
+    assert_eq!(verified.anchor_subject, "CN=Test Root");
+    assert_eq!(verified.anchor_source, AnchorSource::Extra);
 }
 
 #[test]

@@ -17,6 +17,7 @@
 //! ```
 
 mod loading;
+mod path;
 mod roots;
 mod verification;
 

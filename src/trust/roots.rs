@@ -120,19 +120,6 @@ impl Anchors {
         }
         warnings
     }
-
-    /// The source of the anchor webpki chose (matched by subject and key),
-    /// and for an extra its index into the extras.
-    pub fn source_of(&self, anchor: &TrustAnchor<'_>) -> (AnchorSource, Option<usize>) {
-        self.anchors
-            .iter()
-            .position(|a| {
-                a.subject_public_key_info.as_ref() == anchor.subject_public_key_info.as_ref()
-                    && a.subject.as_ref() == anchor.subject.as_ref()
-            })
-            .map(|i| self.sources[i])
-            .unwrap_or((AnchorSource::Mozilla, None))
-    }
 }
 
 /// A distinguished name for people, from the contents of a `Name` SEQUENCE
