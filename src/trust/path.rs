@@ -821,3 +821,53 @@ pub(crate) fn refused_server_key(spki: &[u8]) -> Option<String> {
     };
     (!accepted).then(|| crate::key::describe_public_key(spki))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mozilla_anchor_name_constraints_parse() {
+        // Anchors keep the NameConstraints' contents; a root whose
+        // constraints did not parse would refuse every chain under it.
+        let constrained: Vec<_> = webpki_roots::TLS_SERVER_ROOTS
+            .iter()
+            .filter_map(|a| a.name_constraints.as_ref())
+            .collect();
+        assert!(!constrained.is_empty());
+        for nc in constrained {
+            let der = sequence(nc.as_ref());
+            let (rest, parsed) = NameConstraints::from_der(&der).unwrap();
+            assert!(rest.is_empty());
+            assert!(parsed.permitted_subtrees.is_some() || parsed.excluded_subtrees.is_some());
+        }
+    }
+
+    #[test]
+    fn dns_constraints_match_on_label_boundaries() {
+        assert!(dns_within("allowed.test", "allowed.test"));
+        assert!(dns_within("www.Allowed.test", "allowed.test"));
+        assert!(dns_within("*.allowed.test", "allowed.test"));
+        assert!(!dns_within("notallowed.test", "allowed.test"));
+        assert!(dns_within("www.allowed.test", ".allowed.test"));
+        assert!(!dns_within("allowed.test", ".allowed.test"));
+        assert!(dns_within("anything.example", ""));
+    }
+
+    #[test]
+    fn ip_constraints_use_the_mask_and_the_family() {
+        let net = [127, 0, 0, 0, 255, 0, 0, 0];
+        assert!(ip_within(&[127, 1, 2, 3], &net));
+        assert!(!ip_within(&[10, 0, 0, 1], &net));
+        assert!(!ip_within(&[0; 16], &net));
+    }
+
+    #[test]
+    fn malformed_der_is_refused_without_panicking() {
+        assert!(tlv(&[]).is_none());
+        assert!(tlv(&[0x30, 0x85, 1, 2, 3, 4, 5]).is_none());
+        assert!(tlv(&[0x30, 0x82, 0x01]).is_none());
+        assert!(outer_parts(&[0x30, 0x03, 0x30, 0x01, 0x00]).is_none());
+        assert!(spki_parts(&[0x30, 0x00, 0x03, 0x01, 0x01]).is_none());
+    }
+}

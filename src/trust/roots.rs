@@ -50,8 +50,10 @@ pub(crate) struct Anchors {
 impl Anchors {
     /// Builds the anchor list from the extras and, per extra, its anchor or
     /// why webpki cannot use it as one (`webpki::anchor_from_trusted_cert`,
-    /// worked out while loading); extras that cannot be anchors are still
-    /// trusted directly by exact bytes, so they are only warned about.
+    /// worked out while loading). An extra that cannot be an anchor is only
+    /// warned about: a self-signed one is still trusted directly by its
+    /// exact bytes. (Which anchors may end a path, only self-signed ones, is
+    /// decided at verification.)
     pub fn build(
         extras: &[Certificate],
         extra_anchors: Vec<Result<TrustAnchor<'static>, webpki::Error>>,
@@ -62,10 +64,10 @@ impl Anchors {
         for (index, (cert, anchor)) in extras.iter().zip(extra_anchors).enumerate() {
             match anchor {
                 Ok(anchor) => anchors.push(anchor, AnchorSource::Extra, Some(index)),
-                Err(error) => warnings.push(Warning::new(
+                Err(_) => warnings.push(Warning::new(
                     WarningCode::TrustProblem,
                     format!(
-                        "the extra certificate {} cannot act as a CA ({error}); it is trusted only when a server presents exactly it",
+                        "the extra certificate {} cannot act as a CA (its name or key cannot be read as a CA's); if it is self-signed, it is trusted only when a server presents exactly it",
                         cert.info().subject
                     ),
                 )),
