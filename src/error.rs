@@ -192,10 +192,15 @@ pub enum ErrorKind {
     },
     /// The certificate does not name the requested host.
     HostnameMismatch { name: String, names: Vec<String> },
-    /// The certificate expired.
-    Expired { not_after: String },
-    /// The certificate is not yet valid.
-    NotYetValid { not_before: String },
+    /// The certificate `subject` (of the chain presented) expired.
+    Expired { subject: String, not_after: String },
+    /// The certificate `subject` (of the chain presented) is not yet valid.
+    NotYetValid { subject: String, not_before: String },
+    /// The server certificate's extendedKeyUsage lacks serverAuth.
+    NotForServers { subject: String },
+    /// The server certificate carries a critical extension console-tls
+    /// does not handle (OID `oid`).
+    UnhandledCriticalExtension { subject: String, oid: String },
     /// An Identity URL is plain `http://` while TLS is required.
     UrlNotHttps { url: String },
 }
@@ -226,7 +231,10 @@ impl ErrorKind {
             Untrusted { .. } | ErrorKind::ChainConstraint { .. } => ErrorCode::CertUntrusted,
             TrustedExpired { .. } => ErrorCode::CertExpired,
             TrustedNotYetValid { .. } => ErrorCode::CertNotYetValid,
-            ServerKeyRefused { .. } | SignatureRefused { .. } => ErrorCode::CertInvalid,
+            ServerKeyRefused { .. }
+            | SignatureRefused { .. }
+            | NotForServers { .. }
+            | UnhandledCriticalExtension { .. } => ErrorCode::CertInvalid,
             WildcardPublicSuffix { .. } => ErrorCode::CertHostnameMismatch,
             HostnameMismatch { .. } => ErrorCode::CertHostnameMismatch,
             Expired { .. } => ErrorCode::CertExpired,
@@ -561,13 +569,21 @@ impl fmt::Display for Error {
                     "; connect by a name the certificate lists, or reissue it with {name} in its subjectAltName"
                 )
             }
-            Expired { not_after } => write!(
+            Expired { subject, not_after } => write!(
                 f,
-                "the certificate expired on {not_after}; renew it"
+                "the certificate {subject} expired on {not_after}; renew it"
             ),
-            NotYetValid { not_before } => write!(
+            NotYetValid { subject, not_before } => write!(
                 f,
-                "the certificate is not valid before {not_before}; check the clock or the certificate's dates"
+                "the certificate {subject} is not valid before {not_before}; check the clock or the certificate's dates"
+            ),
+            NotForServers { subject } => write!(
+                f,
+                "the server certificate {subject} is not for TLS servers: its extendedKeyUsage lacks serverAuth; reissue it with extendedKeyUsage = serverAuth"
+            ),
+            UnhandledCriticalExtension { subject, oid } => write!(
+                f,
+                "the server certificate {subject} carries a critical extension ({oid}) that console-tls, like Node, does not handle; reissue it without that extension or with it non-critical"
             ),
             UrlNotHttps { url } => write!(
                 f,

@@ -168,6 +168,8 @@ fn constraint_failures_say_which_constraint_and_never_advise_trusting_the_server
             "eku-intermediate-client-auth-only",
             "CN=Client Only Intermediate CA has an extendedKeyUsage without serverAuth",
         ),
+        ("intermediate-not-a-ca", "CN=Not A CA issues a certificate of the chain but is not a CA"),
+        ("intermediate-without-keycertsign", "CN=No CertSign CA issues a certificate of the chain but its keyUsage lacks keyCertSign"),
     ] {
         let message = refusal(name);
         assert!(message.contains(says), "{name}: {message}");
@@ -190,7 +192,11 @@ fn untrusted_chains_advise_the_issuing_ca_and_only_a_self_signed_certificate_its
     let message = refusal("direct-non-self-signed");
     assert!(message.contains("is not self-signed"), "{message}");
     assert!(
-        message.contains("trust that root, not the certificate it issued"),
+        message.contains("its issuer CN=Corpus Intermediate CA is not trusted"),
+        "{message}"
+    );
+    assert!(
+        message.contains("add the root CA that issued the chain"),
         "{message}"
     );
     assert!(!message.contains("add it to"), "{message}");
@@ -226,6 +232,61 @@ fn a_wildcard_over_a_public_suffix_names_the_suffix() {
         message.contains("s3.amazonaws.com is a public suffix"),
         "{message}"
     );
+}
+
+#[test]
+fn the_server_certificate_s_own_faults_name_it() {
+    for (name, says) in [
+        (
+            "eku-client-auth-only",
+            "the server certificate CN=eku-client.test is not for TLS servers",
+        ),
+        (
+            "eku-any-only",
+            "the server certificate CN=eku-any.test is not for TLS servers",
+        ),
+        (
+            "direct-self-signed-client-auth-only",
+            "the server certificate CN=self-signed-client.test is not for TLS servers",
+        ),
+        (
+            "unknown-critical-extension",
+            "CN=critical.test carries a critical extension (1.3.6.1.4.1.55555.1)",
+        ),
+        (
+            "expired-leaf",
+            "the certificate CN=expired-leaf.test expired on 2021-01-01",
+        ),
+        (
+            "expired-intermediate",
+            "the certificate CN=Expired Intermediate CA expired on 2021-01-01",
+        ),
+        (
+            "not-yet-valid-intermediate",
+            "the certificate CN=Future Intermediate CA is not valid before 2100-01-01",
+        ),
+        (
+            "direct-self-signed-expired",
+            "the certificate CN=self-signed-expired.test expired on 2021-01-01",
+        ),
+    ] {
+        let message = refusal(name);
+        assert!(message.contains(says), "{name}: {message}");
+        assert!(!message.contains("not a valid X.509"), "{name}: {message}");
+    }
+}
+
+#[test]
+fn wildcards_cover_one_whole_label_never_a_top_level_domain_and_never_the_cn() {
+    for name in [
+        "wildcard-over-top-level-domain",
+        "wildcard-partial-label",
+        "wildcard-not-two-labels",
+        "common-name-without-subject-alt-name",
+    ] {
+        let message = refusal(name);
+        assert!(message.contains("is not valid for"), "{name}: {message}");
+    }
 }
 
 #[test]
@@ -265,4 +326,15 @@ fn a_ca_server_certificate_and_a_rollover_path_anchor_where_expected() {
         .find(|c| c.name == "direct-self-signed")
         .unwrap();
     assert!(verdict(&case).unwrap().trusted_directly);
+}
+
+#[test]
+#[ignore = "prints every verdict, for review"]
+fn print_every_verdict() {
+    for case in cases() {
+        match verdict(&case) {
+            Ok(v) => println!("{}: OK anchored at {}", case.name, v.anchor_subject),
+            Err(e) => println!("{}: {} {e}", case.name, e.code()),
+        }
+    }
 }

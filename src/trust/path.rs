@@ -411,22 +411,28 @@ pub(crate) fn validate(store: &Store, path: &Path<'_, '_>, now: i64) -> Result<(
     let top = all.len() - 1;
     let anchor_is_cert = !matches!(path.anchor, PathAnchor::Bare(_));
 
-    for node in &all {
-        if let Some(oid) = node.unhandled_critical_extension() {
-            return Err(constraint(ChainConstraint::UnhandledCriticalExtension {
+    for (i, node) in all.iter().enumerate() {
+        let Some(oid) = node.unhandled_critical_extension() else {
+            continue;
+        };
+        // The server certificate's own: it is the one to reissue.
+        if i == 0 {
+            return Err(Error::new(ErrorKind::UnhandledCriticalExtension {
                 subject: node.subject().to_owned(),
                 oid,
-            }));
+            })
+            .with_block(1, None));
         }
+        return Err(constraint(ChainConstraint::UnhandledCriticalExtension {
+            subject: node.subject().to_owned(),
+            oid,
+        }));
     }
 
     // The server certificate: serverAuth when it has an extendedKeyUsage.
     if all[0].server_auth() == Some(false) {
-        return Err(Error::new(ErrorKind::InvalidCertificate {
-            reason: format!(
-                "{} is not for TLS servers: its extendedKeyUsage lacks serverAuth; reissue it with extendedKeyUsage = serverAuth",
-                all[0].subject()
-            ),
+        return Err(Error::new(ErrorKind::NotForServers {
+            subject: all[0].subject().to_owned(),
         })
         .with_block(1, None));
     }
@@ -504,12 +510,15 @@ pub(crate) fn validate(store: &Store, path: &Path<'_, '_>, now: i64) -> Result<(
         }
         let error = match node.origin {
             Origin::Presented(position) => {
+                let subject = info.subject.clone();
                 let kind = if expired {
                     ErrorKind::Expired {
+                        subject,
                         not_after: info.not_after.clone(),
                     }
                 } else {
                     ErrorKind::NotYetValid {
+                        subject,
                         not_before: info.not_before.clone(),
                     }
                 };

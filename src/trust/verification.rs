@@ -285,7 +285,7 @@ impl Store {
             }
         } else if top_is_extra {
             format!(
-                "{} is among the trusted certificates, but it is not self-signed, and a chain must end at a trusted root (a self-signed certificate), as in Node; its issuer {} is not trusted: trust that root, not the certificate it issued",
+                "{} is among the trusted certificates, but it is not self-signed, and a chain must end at a trusted root (a self-signed certificate), as in Node; its issuer {} is not trusted",
                 top.info().subject,
                 top.info().issuer
             )
