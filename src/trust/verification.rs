@@ -307,66 +307,82 @@ pub fn check_server_name(leaf: &CertificateDer<'_>, server_name: &str) -> Result
     check_name(&cert, &name)
 }
 
-/// Checks that `leaf` is valid for `name` (DNS name or IP address; the CN is
-/// never used, as in browsers and Node), and that a wildcard it matched
-/// through is not over a public suffix.
+/// Checks that `leaf` is valid for `name`: an IP address against the
+/// subjectAltName's addresses, a DNS name against its DNS names, exactly or
+/// through a wildcard that is the whole first label over at least two
+/// labels that are not a public suffix. The CN is never used (as in
+/// browsers; Node falls back to it). Done here rather than by a library so
+/// that certificates with critical extensions OpenSSL handles (policies)
+/// are judged as Node judges them.
 pub(crate) fn check_name(leaf: &Certificate, name: &ServerName<'_>) -> Result<()> {
-    let end_entity = webpki::EndEntityCert::try_from(leaf.der()).map_err(|_| {
-        invalid("its structure cannot be read for the name check".to_owned()).with_block(1, None)
-    })?;
-    let dns_names = || {
-        leaf.info()
-            .subject_alt_names
-            .iter()
-            .filter_map(|n| n.strip_prefix("DNS:"))
-    };
-    match end_entity.verify_is_valid_for_subject_name(name) {
-        Ok(()) => {}
-        Err(webpki::Error::CertNotValidForName(_)) => {
-            return Err(Error::new(ErrorKind::HostnameMismatch {
-                name: name.to_str().into_owned(),
-                names: leaf
-                    .info()
-                    .subject_alt_names
-                    .iter()
-                    .filter(|n| n.starts_with("DNS:") || n.starts_with("IP Address:"))
-                    .cloned()
-                    .collect(),
-            }))
-        }
-        Err(_) => {
-            return Err(
-                invalid("its subjectAltName cannot be checked".to_owned()).with_block(1, None)
-            )
+    use x509_parser::extensions::GeneralName;
+    use x509_parser::prelude::FromDer;
+    let (_, parsed) = x509_parser::certificate::X509Certificate::from_der(leaf.der())
+        .map_err(|_| invalid("its subjectAltName cannot be read".to_owned()).with_block(1, None))?;
+    let mut dns_names: Vec<&str> = Vec::new();
+    let mut addresses: Vec<&[u8]> = Vec::new();
+    if let Ok(Some(san)) = parsed.subject_alternative_name() {
+        for general in &san.value.general_names {
+            match general {
+                GeneralName::DNSName(dns) => dns_names.push(dns),
+                GeneralName::IPAddress(ip) => addresses.push(ip),
+                _ => {}
+            }
         }
     }
-    let ServerName::DnsName(dns) = name else {
-        return Ok(());
+    let mismatch = || {
+        Error::new(ErrorKind::HostnameMismatch {
+            name: name.to_str().into_owned(),
+            names: leaf
+                .info()
+                .subject_alt_names
+                .iter()
+                .filter(|n| n.starts_with("DNS:") || n.starts_with("IP Address:"))
+                .cloned()
+                .collect(),
+        })
     };
-    let host = dns.as_ref().trim_end_matches('.');
-    if dns_names().any(|n| n.trim_end_matches('.').eq_ignore_ascii_case(host)) {
+    let dns = match name {
+        ServerName::DnsName(dns) => dns.as_ref(),
+        ServerName::IpAddress(ip) => {
+            let octets = match std::net::IpAddr::from(*ip) {
+                std::net::IpAddr::V4(v4) => v4.octets().to_vec(),
+                std::net::IpAddr::V6(v6) => v6.octets().to_vec(),
+            };
+            return if addresses.contains(&octets.as_slice()) {
+                Ok(())
+            } else {
+                Err(mismatch())
+            };
+        }
+        _ => return Err(mismatch()),
+    };
+    let host = dns.trim_end_matches('.').to_ascii_lowercase();
+    let same = |pattern: &str, name: &str| pattern.trim_end_matches('.').eq_ignore_ascii_case(name);
+    if dns_names.iter().any(|n| same(n, &host)) {
         return Ok(());
     }
-    // Matched through a wildcard `*.base`, base being the host less its
-    // first label: refused when base is itself a public suffix.
+    // Through a wildcard `*.base`, base being the host less its first label.
     let Some((_, base)) = host.split_once('.') else {
-        return Ok(());
+        return Err(mismatch());
     };
-    let wildcard = dns_names().find(|n| {
-        n.strip_prefix("*.")
-            .is_some_and(|b| b.trim_end_matches('.').eq_ignore_ascii_case(base))
-    });
-    let Some(wildcard) = wildcard else {
-        return Ok(());
+    let Some(wildcard) = dns_names
+        .iter()
+        .find(|n| n.strip_prefix("*.").is_some_and(|b| same(b, base)))
+    else {
+        return Err(mismatch());
     };
-    let lower = base.to_ascii_lowercase();
-    let public = psl::suffix(lower.as_bytes())
-        .is_some_and(|suffix| suffix.is_known() && suffix.as_bytes() == lower.as_bytes());
+    // `*.tld` never matches (Node refuses it too).
+    if !base.contains('.') {
+        return Err(mismatch());
+    }
+    let public = psl::suffix(base.as_bytes())
+        .is_some_and(|suffix| suffix.is_known() && suffix.as_bytes() == base.as_bytes());
     if public {
         return Err(Error::new(ErrorKind::WildcardPublicSuffix {
-            name: host.to_owned(),
-            wildcard: wildcard.to_owned(),
-            suffix: lower,
+            name: host.clone(),
+            wildcard: (*wildcard).to_owned(),
+            suffix: base.to_owned(),
         }));
     }
     Ok(())
