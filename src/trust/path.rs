@@ -27,7 +27,7 @@ use crate::error::{ChainConstraint, Error, ErrorKind, Result};
 /// checks per verification: a hostile chain cannot make path building
 /// expensive.
 pub(crate) const MAX_DEPTH: usize = 8;
-const MAX_SIGNATURES: usize = 64;
+pub(crate) const MAX_SIGNATURES: usize = 64;
 
 /// A certificate of a candidate path, parsed for validation.
 pub(crate) struct Node<'a> {
@@ -251,6 +251,8 @@ pub(crate) struct Search<'n, 'a> {
     pub unsupported: Option<&'n Node<'a>>,
     /// A certificate whose issuer, found by name, did not sign it.
     pub bad_signature: Option<(&'n Node<'a>, String)>,
+    /// The search stopped at the bound on signature checks.
+    pub exhausted: bool,
     signatures: usize,
 }
 
@@ -266,6 +268,7 @@ impl<'n, 'a> Search<'n, 'a> {
             paths: Vec::new(),
             unsupported: None,
             bad_signature: None,
+            exhausted: false,
             signatures: 0,
         };
         let algorithms = super::verification::algorithms();
@@ -296,6 +299,7 @@ impl<'n, 'a> Search<'n, 'a> {
         // Trusted issuers first, as OpenSSL (X509_V_FLAG_TRUSTED_FIRST).
         for (anchor_index, anchor) in store.anchors.anchors.iter().enumerate() {
             if self.signatures >= MAX_SIGNATURES {
+                self.exhausted = true;
                 return;
             }
             if !named_by_anchor(issuer_raw, anchor) {
@@ -340,6 +344,7 @@ impl<'n, 'a> Search<'n, 'a> {
         );
         for issuer in candidates {
             if self.signatures >= MAX_SIGNATURES {
+                self.exhausted = true;
                 return;
             }
             if issuer.cert.subject_raw_bytes() != issuer_raw
@@ -368,6 +373,10 @@ impl<'n, 'a> Search<'n, 'a> {
         signer: Signer<'_, 'a>,
         algorithms: &[&dyn SignatureVerificationAlgorithm],
     ) -> bool {
+        if self.signatures >= MAX_SIGNATURES {
+            self.exhausted = true;
+            return false;
+        }
         self.signatures += 1;
         match check_signature(child, signer, algorithms) {
             Signature::Valid => true,

@@ -156,6 +156,16 @@ impl Store {
                 Origin::Extra(_) => error,
             });
         }
+        if search.exhausted {
+            return Err(untrusted(
+                format!(
+                    "the server sent {} certificates, with so many candidate issuers that no path was found within {} signature checks; the server should send only its certificate and the intermediates of its chain",
+                    presented.len(),
+                    path::MAX_SIGNATURES
+                ),
+                self_signed,
+            ));
+        }
         if let Some((node, signer)) = search.bad_signature {
             return Err(untrusted(
                 format!(
