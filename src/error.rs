@@ -172,12 +172,14 @@ pub enum ErrorKind {
         subject: String,
         not_after: String,
         root: bool,
+        source: crate::trust::AnchorSource,
     },
     /// A trusted certificate is not valid yet, so it anchors nothing.
     TrustedNotYetValid {
         subject: String,
         not_before: String,
         root: bool,
+        source: crate::trust::AnchorSource,
     },
     /// The server certificate's key is of a kind or size console-tls refuses.
     ServerKeyRefused { subject: String, key: String },
@@ -535,12 +537,21 @@ impl fmt::Display for Error {
             ErrorKind::ChainConstraint { constraint } => {
                 write!(f, "the certificate chain is not trusted: {constraint}")
             }
-            TrustedExpired { subject, not_after, root } => write!(
+            TrustedExpired {
+                subject,
+                not_after,
+                root,
+                source,
+            } => write!(
                 f,
-                "the trusted {} {subject} expired on {not_after}, so it anchors nothing; replace it in NODE_EXTRA_CA_CERTS with its renewed certificate",
-                if *root { "root" } else { "intermediate CA" }
+                "the trusted {} {subject} expired on {not_after}, so it anchors nothing; {}",
+                if *root { "root" } else { "intermediate CA" },
+                match source {
+                    crate::trust::AnchorSource::System => "update the operating system's CA certificates (e.g. update-ca-certificates)",
+                    _ => "replace it in NODE_EXTRA_CA_CERTS with its renewed certificate",
+                }
             ),
-            TrustedNotYetValid { subject, not_before, root } => write!(
+            TrustedNotYetValid { subject, not_before, root, .. } => write!(
                 f,
                 "the trusted {} {subject} is not valid before {not_before}, so it anchors nothing yet; check the clock or the certificate's dates",
                 if *root { "root" } else { "intermediate CA" }

@@ -18,7 +18,7 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{GeneralName, NameConstraints, ParsedExtension};
 use x509_parser::prelude::FromDer;
 
-use super::roots::describe_name;
+use super::roots::{describe_name, AnchorSource};
 use super::verification::Store;
 use crate::certificate::Certificate;
 use crate::error::{ChainConstraint, Error, ErrorKind, Result};
@@ -312,7 +312,7 @@ impl<'n, 'a> Search<'n, 'a> {
             match store.anchors.sources[anchor_index] {
                 // An extra that is not self-signed is no anchor: it only
                 // completes chains (below, as an intermediate).
-                (super::roots::AnchorSource::Extra, _) if full.is_none() => continue,
+                (AnchorSource::Extra, _) if full.is_none() => continue,
                 _ => {}
             }
             let signer = match full {
@@ -509,6 +509,34 @@ pub(crate) fn validate(store: &Store, path: &Path<'_, '_>, now: i64) -> Result<(
         }
     }
 
+    // Validity, from the anchor down, as OpenSSL reports it; a system root
+    // is a bare anchor with known dates.
+    if let PathAnchor::Bare(index) = path.anchor {
+        let dates = store
+            .anchors
+            .system_validity
+            .iter()
+            .find(|(i, _, _)| *i == index);
+        if let Some(&(_, not_before, not_after)) = dates {
+            let subject = describe_name(store.anchors.anchors[index].subject.as_ref());
+            if now > not_after {
+                return Err(Error::new(ErrorKind::TrustedExpired {
+                    subject,
+                    not_after: crate::certificate::rfc3339(not_after),
+                    root: true,
+                    source: AnchorSource::System,
+                }));
+            }
+            if now < not_before {
+                return Err(Error::new(ErrorKind::TrustedNotYetValid {
+                    subject,
+                    not_before: crate::certificate::rfc3339(not_before),
+                    root: true,
+                    source: AnchorSource::System,
+                }));
+            }
+        }
+    }
     // Validity, from the anchor down, as OpenSSL reports it.
     for (i, node) in all.iter().enumerate().rev() {
         let info = node.cert.info();
@@ -540,12 +568,14 @@ pub(crate) fn validate(store: &Store, path: &Path<'_, '_>, now: i64) -> Result<(
                         subject: info.subject.clone(),
                         not_after: info.not_after.clone(),
                         root,
+                        source: AnchorSource::Extra,
                     })
                 } else {
                     Error::new(ErrorKind::TrustedNotYetValid {
                         subject: info.subject.clone(),
                         not_before: info.not_before.clone(),
                         root,
+                        source: AnchorSource::Extra,
                     })
                 }
             }

@@ -41,6 +41,11 @@ pub(crate) struct Anchors {
     pub anchors: Vec<TrustAnchor<'static>>,
     /// Per anchor: its source, and for extras the index into the extras.
     pub sources: Vec<(AnchorSource, Option<usize>)>,
+    /// The system roots' validity periods (Unix seconds), by anchor index:
+    /// a root outside its period anchors nothing, as in OpenSSL. (Extras
+    /// are whole certificates; Mozilla's anchors carry no dates, and
+    /// Mozilla removes roots before they expire.)
+    pub system_validity: Vec<(usize, i64, i64)>,
     /// How many anchors each source contributed.
     pub extra: usize,
     pub mozilla: usize,
@@ -104,7 +109,17 @@ impl Anchors {
         let mut unusable = 0;
         for der in &loaded.certs {
             match webpki::anchor_from_trusted_cert(der) {
-                Ok(anchor) => self.push(anchor.to_owned(), AnchorSource::System, None),
+                Ok(anchor) => {
+                    if let Ok(cert) = Certificate::from_der(der) {
+                        let index = self.anchors.len();
+                        self.system_validity.push((
+                            index,
+                            cert.not_before_unix(),
+                            cert.not_after_unix(),
+                        ));
+                    }
+                    self.push(anchor.to_owned(), AnchorSource::System, None)
+                }
                 Err(_) => unusable += 1,
             }
         }
