@@ -327,14 +327,3 @@ fn a_ca_server_certificate_and_a_rollover_path_anchor_where_expected() {
         .unwrap();
     assert!(verdict(&case).unwrap().trusted_directly);
 }
-
-#[test]
-#[ignore = "prints every verdict, for review"]
-fn print_every_verdict() {
-    for case in cases() {
-        match verdict(&case) {
-            Ok(v) => println!("{}: OK anchored at {}", case.name, v.anchor_subject),
-            Err(e) => println!("{}: {} {e}", case.name, e.code()),
-        }
-    }
-}
