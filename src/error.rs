@@ -183,6 +183,9 @@ pub enum ErrorKind {
     },
     /// The server certificate's key is of a kind or size console-tls refuses.
     ServerKeyRefused { subject: String, key: String },
+    /// A CA's key is of a kind or size console-tls refuses, so what it
+    /// signed is not checked.
+    CaKeyRefused { subject: String, key: String },
     /// A certificate of the chain is signed with an algorithm console-tls
     /// does not accept (SHA-1, MD5, DSA …).
     SignatureRefused { subject: String, algorithm: String },
@@ -234,6 +237,7 @@ impl ErrorKind {
             TrustedExpired { .. } => ErrorCode::CertExpired,
             TrustedNotYetValid { .. } => ErrorCode::CertNotYetValid,
             ServerKeyRefused { .. }
+            | CaKeyRefused { .. }
             | SignatureRefused { .. }
             | NotForServers { .. }
             | UnhandledCriticalExtension { .. } => ErrorCode::CertInvalid,
@@ -559,6 +563,10 @@ impl fmt::Display for Error {
             ServerKeyRefused { subject, key } => write!(
                 f,
                 "the server certificate {subject} has a key console-tls refuses ({key}); reissue it with an RSA key of at least 2048 bits, an ECDSA P-256/P-384/P-521 key or an Ed25519 key"
+            ),
+            CaKeyRefused { subject, key } => write!(
+                f,
+                "the CA {subject} has a key console-tls refuses ({key}), so the certificates it signed are not checked; have the chain issued by a CA with an RSA key of at least 2048 bits, an ECDSA P-256/P-384/P-521 key or an Ed25519 key"
             ),
             SignatureRefused { subject, algorithm } => write!(
                 f,

@@ -223,6 +223,18 @@ fn refused_keys_are_named() {
 }
 
 #[test]
+fn a_weak_ca_key_is_named_not_taken_for_a_forged_signature() {
+    let message = refusal("intermediate-rsa1024");
+    assert!(
+        message.contains(
+            "the CA CN=RSA 1024 Intermediate CA has a key console-tls refuses (RSA 1024-bit)"
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("did not sign"), "{message}");
+}
+
+#[test]
 fn a_wildcard_over_a_public_suffix_names_the_suffix() {
     let message = refusal("wildcard-public-suffix-co-uk");
     assert!(message.contains("*.co.uk"), "{message}");

@@ -251,6 +251,8 @@ pub(crate) struct Search<'n, 'a> {
     pub unsupported: Option<&'n Node<'a>>,
     /// A certificate whose issuer, found by name, did not sign it.
     pub bad_signature: Option<(&'n Node<'a>, String)>,
+    /// A CA, found by name, whose key console-tls refuses (subject, key).
+    pub weak_issuer: Option<(String, String)>,
     /// The search stopped at the bound on signature checks.
     pub exhausted: bool,
     signatures: usize,
@@ -268,6 +270,7 @@ impl<'n, 'a> Search<'n, 'a> {
             paths: Vec::new(),
             unsupported: None,
             bad_signature: None,
+            weak_issuer: None,
             exhausted: false,
             signatures: 0,
         };
@@ -385,6 +388,19 @@ impl<'n, 'a> Search<'n, 'a> {
                 false
             }
             Signature::Invalid => {
+                // A CA key the provider cannot check with (RSA under 2048
+                // bits, P-192 …) is the reason, not a forged signature.
+                let (subject, spki) = match signer {
+                    Signer::Node(node) => (node.subject().to_owned(), node.cert.spki().to_vec()),
+                    Signer::Anchor(anchor) => (
+                        describe_name(anchor.subject.as_ref()),
+                        sequence(anchor.subject_public_key_info.as_ref()),
+                    ),
+                };
+                if let Some(key) = refused_server_key(&spki) {
+                    self.weak_issuer.get_or_insert((subject, key));
+                    return false;
+                }
                 if self.bad_signature.is_none() {
                     let signer = match signer {
                         Signer::Node(node) => node.subject().to_owned(),
@@ -849,8 +865,9 @@ fn sequence(contents: &[u8]) -> Vec<u8> {
     der
 }
 
-/// The server certificate's key, when console-tls refuses it: RSA of at
-/// least 2048 bits, ECDSA on P-256, P-384 or P-521, or Ed25519 are accepted.
+/// The key of `spki` (a server's or a CA's), when console-tls refuses it:
+/// RSA of at least 2048 bits, ECDSA on P-256, P-384 or P-521, or Ed25519
+/// are accepted.
 pub(crate) fn refused_server_key(spki: &[u8]) -> Option<String> {
     use x509_parser::public_key::PublicKey;
     let (_, info) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki).ok()?;

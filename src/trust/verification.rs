@@ -166,6 +166,9 @@ impl Store {
                 self_signed,
             ));
         }
+        if let Some((subject, key)) = search.weak_issuer {
+            return Err(Error::new(ErrorKind::CaKeyRefused { subject, key }));
+        }
         if let Some((node, signer)) = search.bad_signature {
             return Err(untrusted(
                 format!(
