@@ -207,6 +207,16 @@ impl Certificate {
         self.not_after_unix
     }
 
+    /// Its subject Name, DER (with its SEQUENCE header).
+    pub(crate) fn subject_raw_bytes(&self) -> &[u8] {
+        self.subject_raw()
+    }
+
+    /// Its issuer Name, DER (with its SEQUENCE header).
+    pub(crate) fn issuer_raw_bytes(&self) -> &[u8] {
+        self.issuer_raw()
+    }
+
     fn subject_raw(&self) -> &[u8] {
         &self.der[self.subject_raw.clone()]
     }

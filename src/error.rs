@@ -157,14 +157,52 @@ pub enum ErrorKind {
     },
     /// The key belongs to certificate `position` (1-based) of the chain, not the first.
     ChainOrder { position: usize },
-    /// The chain does not lead to a trusted certificate.
-    Untrusted { reason: String },
+    /// The chain does not lead to a trusted certificate; `self_signed`
+    /// when the server certificate is self-signed (the advice differs).
+    Untrusted { reason: String, self_signed: bool },
+    /// A path to a trusted certificate exists, but a CA's constraint
+    /// forbids it (the server certificate itself is not the problem).
+    ChainConstraint { constraint: ChainConstraint },
+    /// A trusted certificate (the root `root`, else a trusted intermediate)
+    /// expired, so it anchors nothing.
+    TrustedExpired {
+        subject: String,
+        not_after: String,
+        root: bool,
+        source: crate::trust::AnchorSource,
+    },
+    /// A trusted certificate is not valid yet, so it anchors nothing.
+    TrustedNotYetValid {
+        subject: String,
+        not_before: String,
+        root: bool,
+        source: crate::trust::AnchorSource,
+    },
+    /// The server certificate's key is of a kind or size console-tls refuses.
+    ServerKeyRefused { subject: String, key: String },
+    /// A CA's key is of a kind or size console-tls refuses, so what it
+    /// signed is not checked.
+    CaKeyRefused { subject: String, key: String },
+    /// A certificate of the chain is signed with an algorithm console-tls
+    /// does not accept (SHA-1, MD5, DSA …).
+    SignatureRefused { subject: String, algorithm: String },
+    /// The host name matched only a wildcard over a public suffix.
+    WildcardPublicSuffix {
+        name: String,
+        wildcard: String,
+        suffix: String,
+    },
     /// The certificate does not name the requested host.
     HostnameMismatch { name: String, names: Vec<String> },
-    /// The certificate expired.
-    Expired { not_after: String },
-    /// The certificate is not yet valid.
-    NotYetValid { not_before: String },
+    /// The certificate `subject` (of the chain presented) expired.
+    Expired { subject: String, not_after: String },
+    /// The certificate `subject` (of the chain presented) is not yet valid.
+    NotYetValid { subject: String, not_before: String },
+    /// The server certificate's extendedKeyUsage lacks serverAuth.
+    NotForServers { subject: String },
+    /// The server certificate carries a critical extension console-tls
+    /// does not handle (OID `oid`).
+    UnhandledCriticalExtension { subject: String, oid: String },
     /// An Identity URL is plain `http://` while TLS is required.
     UrlNotHttps { url: String },
     /// Certificate `position` (1-based, leaf first) of a listener's chain is
@@ -199,12 +237,80 @@ impl ErrorKind {
             PassphraseWrong { .. } => ErrorCode::PassphraseWrong,
             KeyMismatch { .. } => ErrorCode::KeyMismatch,
             ChainOrder { .. } => ErrorCode::ChainOrder,
-            Untrusted { .. } => ErrorCode::CertUntrusted,
+            Untrusted { .. } | ErrorKind::ChainConstraint { .. } => ErrorCode::CertUntrusted,
+            TrustedExpired { .. } => ErrorCode::CertExpired,
+            TrustedNotYetValid { .. } => ErrorCode::CertNotYetValid,
+            ServerKeyRefused { .. }
+            | CaKeyRefused { .. }
+            | SignatureRefused { .. }
+            | NotForServers { .. }
+            | UnhandledCriticalExtension { .. } => ErrorCode::CertInvalid,
+            WildcardPublicSuffix { .. } => ErrorCode::CertHostnameMismatch,
             HostnameMismatch { .. } => ErrorCode::CertHostnameMismatch,
             Expired { .. } => ErrorCode::CertExpired,
             NotYetValid { .. } => ErrorCode::CertNotYetValid,
             UrlNotHttps { .. } => ErrorCode::UrlNotHttps,
             UnsupportedCertificate { .. } => ErrorCode::CertUnsupported,
+        }
+    }
+}
+
+/// Which CA constraint a chain breaks ([`ErrorKind::ChainConstraint`]).
+// Each variant's doc describes its fields, as for `ErrorKind`.
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChainConstraint {
+    /// `name` (of the server certificate or a certificate below `ca`) is
+    /// outside the CA's permitted subtrees, or inside its excluded ones.
+    NameConstraints {
+        ca: String,
+        name: String,
+        excluded: bool,
+    },
+    /// More intermediate CAs below `ca` than its pathLenConstraint allows.
+    PathLength { ca: String, limit: u32 },
+    /// The CA's extendedKeyUsage lacks serverAuth.
+    NotForServers { ca: String },
+    /// A certificate that issues another is not a CA (basicConstraints).
+    NotACa { subject: String },
+    /// A CA whose keyUsage lacks keyCertSign issues a certificate.
+    NoCertSign { subject: String },
+    /// A critical extension console-tls (like OpenSSL) does not handle.
+    UnhandledCriticalExtension { subject: String, oid: String },
+}
+
+impl fmt::Display for ChainConstraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChainConstraint::NameConstraints { ca, name, excluded: true } => write!(
+                f,
+                "the CA {ca} must not issue certificates for {name} (its nameConstraints exclude it); have the certificate issued by a CA allowed to issue for that name"
+            ),
+            ChainConstraint::NameConstraints { ca, name, excluded: false } => write!(
+                f,
+                "the CA {ca} may only issue certificates for the names its nameConstraints permit, and {name} is not one of them; have the certificate issued by a CA allowed to issue for that name"
+            ),
+            ChainConstraint::PathLength { ca, limit } => write!(
+                f,
+                "the CA {ca} allows at most {limit} intermediate CA(s) below it (pathLenConstraint), and the chain has more; have the certificate issued closer to that CA"
+            ),
+            ChainConstraint::NotForServers { ca } => write!(
+                f,
+                "the CA {ca} has an extendedKeyUsage without serverAuth, so it may not issue TLS server certificates; use a CA whose extendedKeyUsage includes serverAuth or that has none"
+            ),
+            ChainConstraint::NotACa { subject } => write!(
+                f,
+                "{subject} issues a certificate of the chain but is not a CA (its basicConstraints lacks CA:TRUE); the chain must go through CA certificates"
+            ),
+            ChainConstraint::NoCertSign { subject } => write!(
+                f,
+                "{subject} issues a certificate of the chain but its keyUsage lacks keyCertSign; reissue that CA with keyUsage keyCertSign"
+            ),
+            ChainConstraint::UnhandledCriticalExtension { subject, oid } => write!(
+                f,
+                "{subject} carries a critical extension ({oid}) that console-tls, like Node, does not handle, so it cannot be relied on; reissue it without that extension or with it non-critical"
+            ),
         }
     }
 }
@@ -424,9 +530,51 @@ impl fmt::Display for Error {
                 f,
                 "the key belongs to certificate {position} of the chain in {place}, not the first; put that certificate first (leaf first, then its issuers)"
             ),
-            Untrusted { reason } => write!(
+            Untrusted { reason, self_signed: false } => write!(
                 f,
-                "the certificate chain is not trusted: {reason}; add the issuing CA (or the self-signed certificate) to NODE_EXTRA_CA_CERTS"
+                "the certificate chain is not trusted: {reason}; add the root CA that issued the chain to NODE_EXTRA_CA_CERTS"
+            ),
+            Untrusted { reason, self_signed: true } => write!(
+                f,
+                "the certificate chain is not trusted: {reason}; if it is the certificate you expect, add it to NODE_EXTRA_CA_CERTS"
+            ),
+            ErrorKind::ChainConstraint { constraint } => {
+                write!(f, "the certificate chain is not trusted: {constraint}")
+            }
+            TrustedExpired {
+                subject,
+                not_after,
+                root,
+                source,
+            } => write!(
+                f,
+                "the trusted {} {subject} expired on {not_after}, so it anchors nothing; {}",
+                if *root { "root" } else { "intermediate CA" },
+                match source {
+                    crate::trust::AnchorSource::System => "update the operating system's CA certificates (e.g. update-ca-certificates)",
+                    _ => "replace it in NODE_EXTRA_CA_CERTS with its renewed certificate",
+                }
+            ),
+            TrustedNotYetValid { subject, not_before, root, .. } => write!(
+                f,
+                "the trusted {} {subject} is not valid before {not_before}, so it anchors nothing yet; check the clock or the certificate's dates",
+                if *root { "root" } else { "intermediate CA" }
+            ),
+            ServerKeyRefused { subject, key } => write!(
+                f,
+                "the server certificate {subject} has a key console-tls refuses ({key}); reissue it with an RSA key of at least 2048 bits, an ECDSA P-256/P-384/P-521 key or an Ed25519 key"
+            ),
+            CaKeyRefused { subject, key } => write!(
+                f,
+                "the CA {subject} has a key console-tls refuses ({key}), so the certificates it signed are not checked; have the chain issued by a CA with an RSA key of at least 2048 bits, an ECDSA P-256/P-384/P-521 key or an Ed25519 key"
+            ),
+            SignatureRefused { subject, algorithm } => write!(
+                f,
+                "{subject} is signed with {algorithm}, which console-tls (like Node) does not accept; have it reissued with SHA-256 or stronger"
+            ),
+            WildcardPublicSuffix { name, wildcard, suffix } => write!(
+                f,
+                "the certificate is not valid for {name}: it names it only through the wildcard {wildcard}, and {suffix} is a public suffix (Mozilla's Public Suffix List), over which no wildcard is accepted; reissue it with {name} itself in its subjectAltName"
             ),
             HostnameMismatch { name, names } => {
                 write!(f, "the certificate is not valid for {name}")?;
@@ -440,13 +588,21 @@ impl fmt::Display for Error {
                     "; connect by a name the certificate lists, or reissue it with {name} in its subjectAltName"
                 )
             }
-            Expired { not_after } => write!(
+            Expired { subject, not_after } => write!(
                 f,
-                "the certificate expired on {not_after}; renew it"
+                "the certificate {subject} expired on {not_after}; renew it"
             ),
-            NotYetValid { not_before } => write!(
+            NotYetValid { subject, not_before } => write!(
                 f,
-                "the certificate is not valid before {not_before}; check the clock or the certificate's dates"
+                "the certificate {subject} is not valid before {not_before}; check the clock or the certificate's dates"
+            ),
+            NotForServers { subject } => write!(
+                f,
+                "the server certificate {subject} is not for TLS servers: its extendedKeyUsage lacks serverAuth; reissue it with extendedKeyUsage = serverAuth"
+            ),
+            UnhandledCriticalExtension { subject, oid } => write!(
+                f,
+                "the server certificate {subject} carries a critical extension ({oid}) that console-tls, like Node, does not handle; reissue it without that extension or with it non-critical"
             ),
             UrlNotHttps { url } => write!(
                 f,

@@ -73,12 +73,15 @@ fn missing_intermediate_is_untrusted_and_says_the_server_must_send_it() {
     );
     assert!(message.contains("the server must send it"), "{message}");
 
-    // The same chain verifies once the intermediate is an extra.
+    // The same chain verifies once the intermediate is an extra: it
+    // completes the path, which is anchored at the root (an intermediate is
+    // no anchor: no partial chains, as in Node).
     let trust = trust_of(&[&root.pem(), &inter.pem()]);
     let verified = trust
         .verify_server(&[leaf.der()], "identity.test", SystemTime::now())
         .unwrap();
-    assert_eq!(verified.anchor_subject, "CN=Test Intermediate");
+    assert_eq!(verified.anchor_subject, "CN=Test Root");
+    assert_eq!(verified.anchor_source, AnchorSource::Extra);
 }
 
 #[test]
@@ -774,4 +777,38 @@ fn trust_is_shared_between_threads() {
     for thread in threads {
         thread.join().unwrap();
     }
+}
+
+#[test]
+fn same_named_decoy_issuers_are_searched_within_a_bound() {
+    // Path building tries every certificate that carries the issuer's
+    // name; a chain full of same-named decoys (other keys) still finds the
+    // real issuer when it is within the bound, and is refused, not
+    // searched for ever, when it is beyond it.
+    let root = Ca::root("Test Root");
+    let inter = root.intermediate("Test Intermediate");
+    let leaf = inter.leaf(&["identity.test"]);
+    let other = Ca::root("Other Root");
+    let decoys: Vec<Ca> = (0..80)
+        .map(|_| other.intermediate("Test Intermediate"))
+        .collect();
+    let trust = trust_of(&[&root.pem()]);
+
+    let mut chain = vec![leaf.der()];
+    chain.extend(decoys[..20].iter().map(Ca::der));
+    chain.push(inter.der());
+    let verified = trust
+        .verify_server(&chain, "identity.test", SystemTime::now())
+        .unwrap();
+    assert_eq!(verified.anchor_subject, "CN=Test Root");
+
+    let mut chain = vec![leaf.der()];
+    chain.extend(decoys.iter().map(Ca::der));
+    chain.push(inter.der());
+    let error = trust
+        .verify_server(&chain, "identity.test", SystemTime::now())
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::CertUntrusted);
+    let message = error.to_string();
+    assert!(message.contains("no path was found within"), "{message}");
 }

@@ -110,10 +110,12 @@ pub extern "C" fn ctls_trust_load_with_options(
 }
 
 /// Verifies a server's certificate chain for `hostname` (a DNS name or an
-/// IP address) now, as Node does: path building to the roots and extras,
-/// validity period, name check. A certificate whose exact bytes are an
-/// extra is trusted directly (a self-signed certificate, even `CA:TRUE`),
-/// still checked for name and validity.
+/// IP address) now, as Node does: path building to a self-signed trusted
+/// root (Mozilla's or an extra; no partial chains), the CAs' constraints,
+/// the validity period of every certificate including the root, the server
+/// key, the name (no wildcard over a public suffix). A self-signed
+/// certificate whose exact bytes are an extra is trusted directly (even
+/// `CA:TRUE`), still checked for validity, serverAuth, key and name.
 ///
 /// `chain_pem` / `chain_len` hold the chain the server presented, server
 /// certificate first: PEM `CERTIFICATE` blocks (not NUL-terminated; other

@@ -294,11 +294,16 @@ pub fn describe_public_key(spki: &[u8]) -> String {
                 Some("1.2.840.10045.3.1.7") => "ECDSA P-256".to_owned(),
                 Some("1.3.132.0.34") => "ECDSA P-384".to_owned(),
                 Some("1.3.132.0.35") => "ECDSA P-521".to_owned(),
+                Some("1.2.840.10045.3.1.1") => "ECDSA P-192".to_owned(),
+                Some("1.3.132.0.33") => "ECDSA P-224".to_owned(),
+                Some("1.3.132.0.10") => "ECDSA secp256k1".to_owned(),
                 Some(other) => format!("EC on curve {other}"),
                 None => "EC".to_owned(),
             }
         }
         _ if algorithm == "1.3.101.112" => "Ed25519".to_owned(),
+        _ if algorithm == "1.3.101.113" => "Ed448".to_owned(),
+        _ if algorithm == "1.2.840.10040.4.1" => "DSA".to_owned(),
         _ => format!("a key with algorithm {algorithm}"),
     }
 }

@@ -17,6 +17,7 @@
 //! ```
 
 mod loading;
+mod path;
 mod roots;
 mod verification;
 
@@ -227,7 +228,14 @@ impl Trust {
 
     /// Verifies a server's chain (server certificate first, then what the
     /// server sent after it) for `server_name` (a DNS name or an IP address,
-    /// IPv6 with or without brackets) at `now`.
+    /// IPv6 with or without brackets) at `now`, with the verdict of a Node 20
+    /// handshake trusting the same certificates: a path to a self-signed
+    /// trusted root (no partial chains), the CAs' constraints (name
+    /// constraints, path length without self-issued CAs, serverAuth), every
+    /// validity period including the root's, a self-signed extra trusted by
+    /// its exact bytes. Deliberately stricter than Node: the server key (RSA
+    /// ≥ 2048, ECDSA P-256/P-384/P-521, Ed25519), no wildcard over a public
+    /// suffix (README, "Where console-tls deliberately differs from Node").
     ///
     /// Errors: `ERR_CERT_UNTRUSTED`, `ERR_CERT_HOSTNAME_MISMATCH`,
     /// `ERR_CERT_EXPIRED`, `ERR_CERT_NOT_YET_VALID`, `ERR_CERT_INVALID`, and

@@ -41,6 +41,11 @@ pub(crate) struct Anchors {
     pub anchors: Vec<TrustAnchor<'static>>,
     /// Per anchor: its source, and for extras the index into the extras.
     pub sources: Vec<(AnchorSource, Option<usize>)>,
+    /// The system roots' validity periods (Unix seconds), by anchor index:
+    /// a root outside its period anchors nothing, as in OpenSSL. (Extras
+    /// are whole certificates; Mozilla's anchors carry no dates, and
+    /// Mozilla removes roots before they expire.)
+    pub system_validity: Vec<(usize, i64, i64)>,
     /// How many anchors each source contributed.
     pub extra: usize,
     pub mozilla: usize,
@@ -53,8 +58,10 @@ pub(crate) struct Anchors {
 impl Anchors {
     /// Builds the anchor list from the extras and, per extra, its anchor or
     /// why webpki cannot use it as one (`webpki::anchor_from_trusted_cert`,
-    /// worked out while loading); extras that cannot be anchors are still
-    /// trusted directly by exact bytes, so they are only warned about.
+    /// worked out while loading). An extra that cannot be an anchor is only
+    /// warned about: a self-signed one is still trusted directly by its
+    /// exact bytes. (Which anchors may end a path, only self-signed ones, is
+    /// decided at verification.)
     pub fn build(
         extras: &[Certificate],
         extra_anchors: Vec<Result<TrustAnchor<'static>, webpki::Error>>,
@@ -65,10 +72,10 @@ impl Anchors {
         for (index, (cert, anchor)) in extras.iter().zip(extra_anchors).enumerate() {
             match anchor {
                 Ok(anchor) => anchors.push(anchor, AnchorSource::Extra, Some(index)),
-                Err(error) => warnings.push(Warning::new(
+                Err(_) => warnings.push(Warning::new(
                     WarningCode::TrustProblem,
                     format!(
-                        "the extra certificate {} cannot act as a CA ({error}); it is trusted only when a server presents exactly it",
+                        "the extra certificate {} cannot act as a CA (its name or key cannot be read as a CA's); if it is self-signed, it is trusted only when a server presents exactly it",
                         cert.info().subject
                     ),
                 )),
@@ -106,6 +113,14 @@ impl Anchors {
         for der in &loaded.certs {
             match webpki::anchor_from_trusted_cert(der) {
                 Ok(anchor) => {
+                    if let Ok(cert) = Certificate::from_der(der) {
+                        let index = self.anchors.len();
+                        self.system_validity.push((
+                            index,
+                            cert.not_before_unix(),
+                            cert.not_after_unix(),
+                        ));
+                    }
                     self.push(anchor.to_owned(), AnchorSource::System, None);
                     self.system_certificates.push(der.clone());
                 }
@@ -125,19 +140,6 @@ impl Anchors {
             ));
         }
         warnings
-    }
-
-    /// The source of the anchor webpki chose (matched by subject and key),
-    /// and for an extra its index into the extras.
-    pub fn source_of(&self, anchor: &TrustAnchor<'_>) -> (AnchorSource, Option<usize>) {
-        self.anchors
-            .iter()
-            .position(|a| {
-                a.subject_public_key_info.as_ref() == anchor.subject_public_key_info.as_ref()
-                    && a.subject.as_ref() == anchor.subject.as_ref()
-            })
-            .map(|i| self.sources[i])
-            .unwrap_or((AnchorSource::Mozilla, None))
     }
 }
 

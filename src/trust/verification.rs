@@ -1,11 +1,13 @@
-//! Verifying a server's chain the way Node does, with rustls-webpki: path
-//! building to the anchors, validity at a given time, and the name check;
-//! plus direct trust of a certificate whose exact bytes are an extra.
+//! Verifying a server's chain with the verdict of a real Node 20 (OpenSSL 3)
+//! handshake through our agent options: path building to the anchors (only
+//! self-signed trusted certificates anchor; no partial chains), OpenSSL's
+//! chain rules and validity periods of every certificate including the
+//! anchor (`path`), direct trust of a self-signed certificate whose exact
+//! bytes are an extra, then the server certificate's key and its name.
 //!
-//! webpki has no notion of a trusted self-signed leaf (it refuses a `CA:TRUE`
-//! leaf as `CaUsedAsEndEntity`), but `openssl req -x509` makes exactly that,
-//! and Node trusts it once it is in `NODE_EXTRA_CA_CERTS`. So an exact-bytes
-//! match is checked first; everything else goes through webpki.
+//! Deliberately stricter than Node (README, "Where console-tls deliberately
+//! differs from Node"): server keys (RSA ≥ 2048, ECDSA P-256/384/521,
+//! Ed25519), no wildcard over a public suffix, no SHA-1/MD5 signature.
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -16,8 +18,9 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, OtherError, SignatureScheme};
 use serde::Serialize;
 
+use super::path::{self, Node, Origin, Path, PathAnchor, Search};
 use super::roots::{describe_name, AnchorSource, Anchors};
-use crate::certificate::{rfc3339, Certificate, CertificateInfo};
+use crate::certificate::{Certificate, CertificateInfo};
 use crate::error::{Error, ErrorKind, Result};
 use crate::provider;
 
@@ -29,7 +32,7 @@ pub struct Verified {
     /// server certificate's own subject).
     pub anchor_subject: String,
     /// True when the server certificate itself is one of the extras
-    /// (exact bytes), e.g. a self-signed certificate.
+    /// (exact bytes) and self-signed.
     pub trusted_directly: bool,
     /// The presented certificates the path used, server certificate first
     /// (the anchor itself is included only when the server presented it).
@@ -56,6 +59,11 @@ impl Store {
         self.verify_inner(chain, Some(name), now)
     }
 
+    /// Path building and validity only (no name check), for diagnostics.
+    pub fn verify_path(&self, chain: &[CertificateDer<'_>], now: UnixTime) -> Result<Verified> {
+        self.verify_inner(chain, None, now)
+    }
+
     fn verify_inner(
         &self,
         chain: &[CertificateDer<'_>],
@@ -72,135 +80,192 @@ impl Store {
             .enumerate()
             .map(|(i, der)| Certificate::from_der(der).map_err(|e| e.with_block(i + 1, None)))
             .collect::<Result<Vec<_>>>()?;
-        let leaf = &presented[0];
-        let end_entity = webpki::EndEntityCert::try_from(&chain[0]).map_err(|e| {
-            invalid(format!(
-                "path building cannot read it ({})",
-                webpki_problem(&e)
-            ))
-            .with_block(1, None)
-        })?;
+        let nodes = presented
+            .iter()
+            .enumerate()
+            .map(|(i, cert)| {
+                Node::parse(cert, Origin::Presented(i)).map_err(|e| e.with_block(i + 1, None))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let (leaf, intermediates) = nodes
+            .split_first()
+            .ok_or_else(|| invalid("the server presented no certificate".to_owned()))?;
+        let now_secs = now_secs(now);
+        let self_signed = presented[0].is_issued_by(&presented[0]);
 
-        if let Some(extra) = self.extras.iter().find(|c| c.der() == &chain[0]) {
-            check_validity(leaf, now)?;
-            if let Some(name) = name {
-                check_name(&end_entity, leaf, name)?;
+        // A self-signed certificate whose exact bytes are trusted is its own
+        // anchor (as in OpenSSL, whose store it is in); any other trusted
+        // certificate needs a path to a self-signed one (no partial chains).
+        if self_signed {
+            if let Some(index) = self.extras.iter().position(|c| c.der() == &chain[0]) {
+                let direct = Path {
+                    nodes: vec![leaf],
+                    anchor: PathAnchor::Itself(index),
+                };
+                path::validate(self, &direct, now_secs)?;
+                self.finish(leaf, name)?;
+                return Ok(Verified {
+                    anchor_subject: self.extras[index].info().subject.clone(),
+                    trusted_directly: true,
+                    chain: vec![presented[0].info().clone()],
+                    anchor_source: AnchorSource::Extra,
+                });
             }
-            return Ok(Verified {
-                anchor_subject: extra.info().subject.clone(),
-                trusted_directly: true,
-                chain: vec![leaf.info().clone()],
-                anchor_source: AnchorSource::Extra,
+        }
+
+        let extra_nodes = self.candidate_extras(&presented);
+        // Per anchor that is a self-signed extra: its node among `extra_nodes`.
+        let anchor_extras: Vec<(usize, usize)> = self
+            .anchors
+            .sources
+            .iter()
+            .enumerate()
+            .filter_map(|(anchor, (_, extra))| {
+                let extra = (*extra)?;
+                let node = extra_nodes
+                    .iter()
+                    .position(|n| n.origin == Origin::Extra(extra))?;
+                let cert = extra_nodes[node].cert;
+                cert.is_issued_by(cert).then_some((anchor, node))
+            })
+            .collect();
+        let search = Search::run(self, leaf, intermediates, &extra_nodes, &anchor_extras);
+
+        let mut first_error = None;
+        for candidate in &search.paths {
+            match path::validate(self, candidate, now_secs) {
+                Ok(()) => {
+                    self.finish(leaf, name)?;
+                    return Ok(self.verified(candidate));
+                }
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        if let Some(error) = first_error {
+            return Err(error);
+        }
+        if let Some(node) = search.unsupported {
+            let error = Error::new(ErrorKind::SignatureRefused {
+                subject: node.cert.info().subject.clone(),
+                algorithm: path::signature_algorithm_name(node),
+            });
+            return Err(match node.origin {
+                Origin::Presented(position) => error.with_block(position + 1, None),
+                Origin::Extra(_) => error,
             });
         }
+        if search.exhausted {
+            return Err(untrusted(
+                format!(
+                    "the server sent {} certificates, with so many candidate issuers that no path was found within {} signature checks; the server should send only its certificate and the intermediates of its chain",
+                    presented.len(),
+                    path::MAX_SIGNATURES
+                ),
+                self_signed,
+            ));
+        }
+        if let Some((subject, key)) = search.weak_issuer {
+            return Err(Error::new(ErrorKind::CaKeyRefused { subject, key }));
+        }
+        if let Some((node, signer)) = search.bad_signature {
+            return Err(untrusted(
+                format!(
+                    "{} names {signer} as its issuer, but that CA's key did not sign it: it was issued by another CA of the same name",
+                    node.cert.info().subject
+                ),
+                self_signed,
+            ));
+        }
+        Err(untrusted(self.unknown_issuer(&presented), self_signed))
+    }
 
-        let path = end_entity
-            .verify_for_usage(
-                algorithms().all,
-                &self.anchors.anchors,
-                &chain[1..],
-                now,
-                webpki::KeyUsage::server_auth(),
-                None,
-                None,
-            )
-            .map_err(|e| self.path_error(e, &presented, now))?;
+    /// The checks after the path: the server certificate's key, its name.
+    fn finish(&self, leaf: &Node<'_>, name: Option<&ServerName<'_>>) -> Result<()> {
+        if let Some(key) = path::refused_server_key(leaf.cert.spki()) {
+            return Err(Error::new(ErrorKind::ServerKeyRefused {
+                subject: leaf.cert.info().subject.clone(),
+                key,
+            })
+            .with_block(1, None));
+        }
         if let Some(name) = name {
-            check_name(&end_entity, leaf, name)?;
+            check_name(leaf.cert, name)?;
         }
+        Ok(())
+    }
 
-        let mut used = vec![leaf.info().clone()];
-        for intermediate in path.intermediate_certificates() {
-            let der = intermediate.der();
-            if let Some(cert) = presented.iter().find(|c| c.der().as_ref() == der.as_ref()) {
-                used.push(cert.info().clone());
-            }
-        }
-        let anchor = path.anchor();
-        let (anchor_source, extra) = self.anchors.source_of(anchor);
-        // An extra's subject is already parsed; Mozilla's anchors keep only DER.
-        let anchor_subject = match extra {
-            Some(index) => self.extras[index].info().subject.clone(),
-            None => describe_name(anchor.subject.as_ref()),
+    fn verified(&self, path: &Path<'_, '_>) -> Verified {
+        let chain = path
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.origin, Origin::Presented(_)))
+            .map(|n| n.cert.info().clone())
+            .collect();
+        let (anchor_subject, anchor_source) = match path.anchor {
+            PathAnchor::Extra(node) => (node.cert.info().subject.clone(), AnchorSource::Extra),
+            PathAnchor::Itself(index) => (
+                self.extras[index].info().subject.clone(),
+                AnchorSource::Extra,
+            ),
+            PathAnchor::Bare(index) => (
+                describe_name(self.anchors.anchors[index].subject.as_ref()),
+                self.anchors.sources[index].0,
+            ),
         };
-        Ok(Verified {
+        Verified {
             anchor_subject,
             trusted_directly: false,
-            chain: used,
+            chain,
             anchor_source,
-        })
-    }
-
-    /// Path building and validity only (no name check), for diagnostics.
-    pub fn verify_path(&self, chain: &[CertificateDer<'_>], now: UnixTime) -> Result<Verified> {
-        self.verify_inner(chain, None, now)
-    }
-
-    /// Explains a webpki path-building failure in the contract's terms.
-    fn path_error(&self, error: webpki::Error, presented: &[Certificate], now: UnixTime) -> Error {
-        use webpki::Error as E;
-        let leaf = presented[0].info();
-        match error {
-            E::CertExpired { not_after, .. } => {
-                let position = position_where(presented, |i| i.not_after_unix < now_secs(now));
-                let error = Error::new(ErrorKind::Expired {
-                    not_after: rfc3339(not_after.as_secs() as i64),
-                });
-                with_position(error, position)
-            }
-            E::CertNotValidYet { not_before, .. } => {
-                let position = position_where(presented, |i| i.not_before_unix > now_secs(now));
-                let error = Error::new(ErrorKind::NotYetValid {
-                    not_before: rfc3339(not_before.as_secs() as i64),
-                });
-                with_position(error, position)
-            }
-            E::UnknownIssuer => untrusted(self.unknown_issuer(presented)),
-            E::CaUsedAsEndEntity => untrusted(format!(
-                "the server certificate {} is itself a CA certificate (CA:TRUE, as `openssl req -x509` makes), which is trusted only when this exact certificate is an extra CA certificate",
-                leaf.subject
-            )),
-            E::EndEntityUsedAsCa => untrusted(
-                "a certificate that is not a CA (CA:FALSE) appears as an issuer in the chain".to_owned(),
-            ),
-            E::InvalidSignatureForPublicKey => untrusted(
-                "a signature in the chain does not verify: a certificate was not issued by the CA whose name it carries".to_owned(),
-            ),
-            E::CertDistrusted => untrusted("the chain leads to a distrusted CA".to_owned()),
-            E::NameConstraintViolation => untrusted(
-                "the CA's name constraints do not allow the server certificate's names".to_owned(),
-            ),
-            E::PathLenConstraintViolated => {
-                untrusted("the chain is longer than a CA's path length allows".to_owned())
-            }
-            E::RequiredEkuNotFoundContext(_) => invalid(format!(
-                "{} is not for TLS servers: its extendedKeyUsage lacks serverAuth; reissue it with extendedKeyUsage = serverAuth",
-                leaf.subject
-            )),
-            E::UnsupportedSignatureAlgorithmContext(_)
-            | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => invalid(
-                "the chain uses a signature algorithm that is not supported; reissue it with RSA, ECDSA P-256/P-384 or Ed25519".to_owned()
-            ),
-            E::MaximumPathBuildCallsExceeded
-            | E::MaximumPathDepthExceeded
-            | E::MaximumSignatureChecksExceeded => {
-                untrusted("no path was found within the path building limits (too many candidate issuers or too long a chain)".to_owned())
-            }
-            other => invalid(format!("the chain cannot be verified ({})", webpki_problem(&other))),
         }
+    }
+
+    /// The extras that may take part in a path from `presented`: those named
+    /// as the issuer of a presented certificate, of those, and so on.
+    fn candidate_extras<'s>(&'s self, presented: &[Certificate]) -> Vec<Node<'s>> {
+        let mut wanted: Vec<&[u8]> = presented.iter().map(|c| c.issuer_raw_bytes()).collect();
+        let mut chosen: Vec<usize> = Vec::new();
+        for _ in 0..path::MAX_DEPTH {
+            let before = chosen.len();
+            for (index, extra) in self.extras.iter().enumerate() {
+                if !chosen.contains(&index) && wanted.contains(&extra.subject_raw_bytes()) {
+                    chosen.push(index);
+                    wanted.push(extra.issuer_raw_bytes());
+                }
+            }
+            if chosen.len() == before {
+                break;
+            }
+        }
+        chosen
+            .into_iter()
+            .filter_map(|index| Node::parse(&self.extras[index], Origin::Extra(index)).ok())
+            .collect()
     }
 
     /// Why no anchor issued the chain: a missing intermediate, a self-signed
-    /// certificate, or a CA that is simply not trusted.
+    /// certificate, a trusted certificate that is not a root, or a CA that
+    /// is simply not trusted.
     fn unknown_issuer(&self, presented: &[Certificate]) -> String {
         let leaf = &presented[0];
-        let top = presented.iter().skip(1).fold(leaf, |child, next| {
-            if child.is_issued_by(next) {
-                next
-            } else {
-                child
+        // Up the chain through the presented certificates, then the extras.
+        let mut top = leaf;
+        for _ in 0..path::MAX_DEPTH {
+            if top.is_issued_by(top) {
+                break;
             }
-        });
+            let next = presented
+                .iter()
+                .skip(1)
+                .chain(self.extras.iter())
+                .find(|c| top.is_issued_by(c) && c.der() != top.der());
+            match next {
+                Some(next) => top = next,
+                None => break,
+            }
+        }
         let trusted = format!(
             "{} extra CA certificate(s), {} Mozilla root(s){}",
             self.anchors.extra,
@@ -211,10 +276,18 @@ impl Store {
                 String::new()
             }
         );
+        let top_is_extra = self.extras.iter().any(|c| c.der() == top.der());
         if top.is_issued_by(top) {
             if std::ptr::eq(top, leaf) {
+                // `openssl req -x509` makes CA:TRUE ones; say so, since
+                // that is how people recognise what they made.
+                let kind = if leaf.info().is_ca {
+                    " (CA:TRUE, as `openssl req -x509` makes it)"
+                } else {
+                    ""
+                };
                 format!(
-                    "the server certificate {} is self-signed and is not among the trusted certificates ({trusted})",
+                    "the server certificate {} is self-signed{kind} and is not among the trusted certificates ({trusted})",
                     leaf.info().subject
                 )
             } else {
@@ -223,6 +296,12 @@ impl Store {
                     top.info().subject
                 )
             }
+        } else if top_is_extra {
+            format!(
+                "{} is among the trusted certificates, but it is not self-signed, and a chain must end at a trusted root (a self-signed certificate), as in Node; its issuer {} is not trusted",
+                top.info().subject,
+                top.info().issuer
+            )
         } else {
             format!(
                 "{} is issued by {}, which is neither presented by the server nor among the trusted certificates ({trusted}); if it is an intermediate CA, the server must send it after its certificate",
@@ -238,57 +317,86 @@ impl Store {
 pub fn check_server_name(leaf: &CertificateDer<'_>, server_name: &str) -> Result<()> {
     let name = parse_server_name(server_name)?;
     let cert = Certificate::from_der(leaf).map_err(|e| e.with_block(1, None))?;
-    let end_entity = webpki::EndEntityCert::try_from(leaf).map_err(|e| {
-        invalid(format!(
-            "path building cannot read it ({})",
-            webpki_problem(&e)
-        ))
-        .with_block(1, None)
-    })?;
-    check_name(&end_entity, &cert, &name)
+    check_name(&cert, &name)
 }
 
-/// Checks that `leaf` is valid for `name` (DNS name or IP address; the CN is
-/// never used, as in browsers and Node).
-pub(crate) fn check_name(
-    end_entity: &webpki::EndEntityCert<'_>,
-    leaf: &Certificate,
-    name: &ServerName<'_>,
-) -> Result<()> {
-    match end_entity.verify_is_valid_for_subject_name(name) {
-        Ok(()) => Ok(()),
-        Err(webpki::Error::CertNotValidForName(_)) => {
-            Err(Error::new(ErrorKind::HostnameMismatch {
-                name: name.to_str().into_owned(),
-                names: leaf
-                    .info()
-                    .subject_alt_names
-                    .iter()
-                    .filter(|n| n.starts_with("DNS:") || n.starts_with("IP Address:"))
-                    .cloned()
-                    .collect(),
-            }))
+/// Checks that `leaf` is valid for `name`: an IP address against the
+/// subjectAltName's addresses, a DNS name against its DNS names, exactly or
+/// through a wildcard that is the whole first label over at least two
+/// labels that are not a public suffix. The CN is never used (as in
+/// browsers; Node falls back to it). Done here rather than by a library so
+/// that certificates with critical extensions OpenSSL handles (policies)
+/// are judged as Node judges them.
+pub(crate) fn check_name(leaf: &Certificate, name: &ServerName<'_>) -> Result<()> {
+    use x509_parser::extensions::GeneralName;
+    use x509_parser::prelude::FromDer;
+    let (_, parsed) = x509_parser::certificate::X509Certificate::from_der(leaf.der())
+        .map_err(|_| invalid("its subjectAltName cannot be read".to_owned()).with_block(1, None))?;
+    let mut dns_names: Vec<&str> = Vec::new();
+    let mut addresses: Vec<&[u8]> = Vec::new();
+    if let Ok(Some(san)) = parsed.subject_alternative_name() {
+        for general in &san.value.general_names {
+            match general {
+                GeneralName::DNSName(dns) => dns_names.push(dns),
+                GeneralName::IPAddress(ip) => addresses.push(ip),
+                _ => {}
+            }
         }
-        Err(other) => Err(
-            invalid(format!("its subjectAltName cannot be checked ({other})")).with_block(1, None),
-        ),
     }
-}
-
-/// Checks `leaf`'s validity period at `now`.
-fn check_validity(leaf: &Certificate, now: UnixTime) -> Result<()> {
-    let now = now_secs(now);
-    if now > leaf.not_after_unix() {
-        return Err(Error::new(ErrorKind::Expired {
-            not_after: leaf.info().not_after.clone(),
+    let mismatch = || {
+        Error::new(ErrorKind::HostnameMismatch {
+            name: name.to_str().into_owned(),
+            names: leaf
+                .info()
+                .subject_alt_names
+                .iter()
+                .filter(|n| n.starts_with("DNS:") || n.starts_with("IP Address:"))
+                .cloned()
+                .collect(),
         })
-        .with_block(1, None));
+    };
+    let dns = match name {
+        ServerName::DnsName(dns) => dns.as_ref(),
+        ServerName::IpAddress(ip) => {
+            let octets = match std::net::IpAddr::from(*ip) {
+                std::net::IpAddr::V4(v4) => v4.octets().to_vec(),
+                std::net::IpAddr::V6(v6) => v6.octets().to_vec(),
+            };
+            return if addresses.contains(&octets.as_slice()) {
+                Ok(())
+            } else {
+                Err(mismatch())
+            };
+        }
+        _ => return Err(mismatch()),
+    };
+    let host = dns.trim_end_matches('.').to_ascii_lowercase();
+    let same = |pattern: &str, name: &str| pattern.trim_end_matches('.').eq_ignore_ascii_case(name);
+    if dns_names.iter().any(|n| same(n, &host)) {
+        return Ok(());
     }
-    if now < leaf.not_before_unix() {
-        return Err(Error::new(ErrorKind::NotYetValid {
-            not_before: leaf.info().not_before.clone(),
-        })
-        .with_block(1, None));
+    // Through a wildcard `*.base`, base being the host less its first label.
+    let Some((_, base)) = host.split_once('.') else {
+        return Err(mismatch());
+    };
+    let Some(wildcard) = dns_names
+        .iter()
+        .find(|n| n.strip_prefix("*.").is_some_and(|b| same(b, base)))
+    else {
+        return Err(mismatch());
+    };
+    // `*.tld` never matches (Node refuses it too).
+    if !base.contains('.') {
+        return Err(mismatch());
+    }
+    let public = psl::suffix(base.as_bytes())
+        .is_some_and(|suffix| suffix.is_known() && suffix.as_bytes() == base.as_bytes());
+    if public {
+        return Err(Error::new(ErrorKind::WildcardPublicSuffix {
+            name: host.clone(),
+            wildcard: (*wildcard).to_owned(),
+            suffix: base.to_owned(),
+        }));
     }
     Ok(())
 }
@@ -322,29 +430,18 @@ fn now_secs(now: UnixTime) -> i64 {
     i64::try_from(now.as_secs()).unwrap_or(i64::MAX)
 }
 
-fn position_where(
-    presented: &[Certificate],
-    bad: impl Fn(&CertificateInfo) -> bool,
-) -> Option<usize> {
-    presented.iter().position(|c| bad(c.info())).map(|i| i + 1)
-}
-
-fn with_position(error: Error, position: Option<usize>) -> Error {
-    match position {
-        Some(position) => error.with_block(position, None),
-        None => error,
-    }
-}
-
-fn untrusted(reason: String) -> Error {
-    Error::new(ErrorKind::Untrusted { reason })
+fn untrusted(reason: String, self_signed: bool) -> Error {
+    Error::new(ErrorKind::Untrusted {
+        reason,
+        self_signed,
+    })
 }
 
 fn invalid(reason: String) -> Error {
     Error::new(ErrorKind::InvalidCertificate { reason })
 }
 
-fn algorithms() -> WebPkiSupportedAlgorithms {
+pub(crate) fn algorithms() -> WebPkiSupportedAlgorithms {
     provider::get().signature_verification_algorithms
 }
 
@@ -402,21 +499,4 @@ impl ServerCertVerifier for TrustVerifier {
 /// Keeps the contract's message (it says what to do) inside rustls's error.
 pub fn to_rustls_error(error: Error) -> rustls::Error {
     rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(error))))
-}
-
-/// Why path building could not read a certificate, in console-tls's words.
-fn webpki_problem(error: &webpki::Error) -> &'static str {
-    match error {
-        webpki::Error::BadDer | webpki::Error::TrailingData(_) => "its DER is invalid",
-        webpki::Error::UnsupportedCertVersion => "it is not an X.509 v3 certificate",
-        webpki::Error::BadDerTime => "its validity dates are invalid",
-        webpki::Error::ExtensionValueInvalid
-        | webpki::Error::UnsupportedCriticalExtension
-        | webpki::Error::MalformedExtensions => "an extension is invalid or unsupported",
-        webpki::Error::UnsupportedSignatureAlgorithmContext(_)
-        | webpki::Error::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
-            "its signature algorithm is not supported"
-        }
-        _ => "it is not in a form path building accepts",
-    }
 }
