@@ -360,9 +360,10 @@ function watch(source, watchOptions, listener) {
   const nativeWatcher = new native.ConfigWatcher(contractVars(env), nativeOptions(options))
   const initialError = nativeWatcher.takeInitialError()
   const initial = nativeWatcher.current()
+  // The public form of the core's current configuration, made once per
+  // configuration (so `watcher.current` is the same object the listener got).
   let current = initial ? publicConfig(initial) : null
   let closed = false
-  let reloading = false
   const trustFollowers = []
   const follow = (config) => {
     if (config) for (const follower of trustFollowers) follower(config.trust)
@@ -379,20 +380,16 @@ function watch(source, watchOptions, listener) {
   }
 
   const tick = () => {
-    if (closed || reloading || !nativeWatcher.changed()) return
-    reloading = true
+    // The core answers false while a reload is running: reloads never overlap.
+    if (closed || !nativeWatcher.changed()) return
     nativeWatcher.reload().then(
       (loaded) => {
-        reloading = false
         if (closed || loaded === null) return
         current = publicConfig(loaded)
         follow(current)
         report(null, current)
       },
-      (error) => {
-        reloading = false
-        report(error)
-      },
+      (error) => report(error),
     )
   }
   const timer = setInterval(tick, interval)

@@ -21,7 +21,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, TryLockError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -259,18 +259,26 @@ impl FileWatch {
 /// (cheap: metadata, and a hash of small files when it moved) and
 /// [`ConfigWatcher::reload`] (the full load and validation), so that an event
 /// loop can run the second half on a worker thread.
+///
+/// Every method takes `&self`, so one watcher is shared as it is (in an
+/// `Arc`) by every thread and surface: [`ConfigWatcher::current`] never waits
+/// for a load in progress (it reads the last good configuration, swapped in
+/// only once the new one is fully validated), and a poll that finds a reload
+/// already running reports `Unchanged` instead of waiting.
 pub struct ConfigWatcher {
     settings: Settings,
     options: Options,
-    files: FileWatch,
-    current: Option<Arc<Config>>,
+    files: Vec<PathBuf>,
+    /// The file signatures, held by one poll (or reload) at a time.
+    watch: Mutex<FileWatch>,
+    current: RwLock<Option<Arc<Config>>>,
 }
 
 impl std::fmt::Debug for ConfigWatcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConfigWatcher")
-            .field("files", &self.files.files)
-            .field("has_current", &self.current.is_some())
+            .field("files", &self.files)
+            .field("has_current", &self.current().is_some())
             .finish_non_exhaustive()
     }
 }
@@ -282,43 +290,60 @@ impl ConfigWatcher {
     pub fn new(settings: Settings, options: Options) -> (ConfigWatcher, Option<Error>) {
         // The baseline is taken before loading: a write during the load is
         // seen by the next polls.
-        let files = FileWatch::new(watched_files(&settings), options.max_file_size);
-        let mut watcher = ConfigWatcher {
+        let files = watched_files(&settings);
+        let watch = FileWatch::new(files.clone(), options.max_file_size);
+        let (current, error) = match Config::load(&settings, &options) {
+            Ok(config) => (Some(Arc::new(config)), None),
+            Err(error) => (None, Some(error)),
+        };
+        let watcher = ConfigWatcher {
             settings,
             options,
             files,
-            current: None,
-        };
-        let error = match Config::load(&watcher.settings, &watcher.options) {
-            Ok(config) => {
-                watcher.current = Some(Arc::new(config));
-                None
-            }
-            Err(error) => Some(error),
+            watch: Mutex::new(watch),
+            current: RwLock::new(current),
         };
         (watcher, error)
     }
 
     /// Hash contents every `polls` polls even when metadata is unchanged
     /// (0 turns the safety net off).
-    pub fn with_full_check_every(mut self, polls: u64) -> ConfigWatcher {
-        self.files = self.files.with_full_check_every(polls);
-        self
+    pub fn with_full_check_every(self, polls: u64) -> ConfigWatcher {
+        let ConfigWatcher {
+            settings,
+            options,
+            files,
+            watch,
+            current,
+        } = self;
+        let watch = into_inner(watch).with_full_check_every(polls);
+        ConfigWatcher {
+            settings,
+            options,
+            files,
+            watch: Mutex::new(watch),
+            current,
+        }
     }
 
-    /// The last good configuration.
+    /// The last good configuration; never waits for a reload in progress.
     pub fn current(&self) -> Option<Arc<Config>> {
-        self.current.clone()
+        // A panic cannot leave the Option half-written: a poisoned lock still
+        // holds a whole value.
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The files being watched.
     pub fn files(&self) -> &[PathBuf] {
-        self.files.files()
+        &self.files
     }
 
     /// Checks the files once; loads new material when it has held still for
     /// one poll. Same as `if changed() { reload() } else { Unchanged }`.
-    pub fn poll(&mut self) -> Poll {
+    pub fn poll(&self) -> Poll {
         if self.changed() {
             self.reload()
         } else {
@@ -328,29 +353,43 @@ impl ConfigWatcher {
 
     /// The cheap half of [`ConfigWatcher::poll`]: whether the files hold new
     /// contents that should be loaded now. After `true`, call
-    /// [`ConfigWatcher::reload`] (the contents count as seen).
-    pub fn changed(&mut self) -> bool {
-        self.files.poll()
+    /// [`ConfigWatcher::reload`] (the contents count as seen). `false` while
+    /// another thread polls or reloads: the next poll sees what it missed.
+    pub fn changed(&self) -> bool {
+        match self.watch.try_lock() {
+            Ok(mut watch) => watch.poll(),
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner().poll(),
+            Err(TryLockError::WouldBlock) => false,
+        }
     }
 
     /// Loads and validates the files now. On success the new configuration
     /// becomes current; on failure the last good one stays. A failure while
     /// the files were being written again is not reported: the next polls
-    /// see the write settle and load it.
-    pub fn reload(&mut self) -> Poll {
+    /// see the write settle and load it. Reloads run one at a time; readers
+    /// of [`ConfigWatcher::current`] are never held up by one.
+    pub fn reload(&self) -> Poll {
+        // Holding the file signatures for the whole load keeps reloads (and
+        // polls, which then answer `false`) from overlapping.
+        let mut watch = self.watch.lock().unwrap_or_else(PoisonError::into_inner);
         match Config::load(&self.settings, &self.options) {
             Ok(config) => {
                 let config = Arc::new(config);
-                self.current = Some(config.clone());
+                *self.current.write().unwrap_or_else(PoisonError::into_inner) =
+                    Some(config.clone());
                 Poll::Reloaded(config)
             }
-            Err(_) if !self.files.is_current() => {
-                self.files.invalidate();
+            Err(_) if !watch.is_current() => {
+                watch.invalidate();
                 Poll::Unchanged
             }
             Err(error) => Poll::Failed(error),
         }
     }
+}
+
+fn into_inner<T>(mutex: Mutex<T>) -> T {
+    mutex.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The files behind everything `settings` configures (inline values and
@@ -383,7 +422,7 @@ impl WatchThread {
     /// Polls every `interval`, calling `on_change` with `Ok` for each newly
     /// loaded configuration and `Err` for each failed one.
     pub fn spawn<F>(
-        mut watcher: ConfigWatcher,
+        watcher: ConfigWatcher,
         interval: Duration,
         mut on_change: F,
     ) -> Result<WatchThread, std::io::Error>

@@ -44,7 +44,7 @@ fn hex_serial(serial: u8) -> String {
 
 /// Polls until something other than Unchanged happens (two polls suffice:
 /// one to see the change, one to confirm it held still).
-fn settle(watcher: &mut ConfigWatcher) -> Poll {
+fn settle(watcher: &ConfigWatcher) -> Poll {
     for _ in 0..3 {
         match watcher.poll() {
             Poll::Unchanged => continue,
@@ -60,14 +60,14 @@ fn kubernetes_symlink_swaps_and_broken_states() {
     let dir = tempfile::tempdir().unwrap();
     let first = ca.leaf(&["console.test"], 1);
     let mut volume = SecretVolume::new(dir.path(), &first.chain_pem, &first.key_pem);
-    let (mut watcher, error) = ConfigWatcher::new(settings(dir.path()), Options::default());
+    let (watcher, error) = ConfigWatcher::new(settings(dir.path()), Options::default());
     assert!(error.is_none(), "{error:?}");
     assert_eq!(serial_of(&watcher), hex_serial(1));
     assert!(matches!(watcher.poll(), Poll::Unchanged));
 
     let second = ca.leaf(&["console.test"], 2);
     volume.publish(&second.chain_pem, &second.key_pem);
-    assert!(matches!(settle(&mut watcher), Poll::Reloaded(_)));
+    assert!(matches!(settle(&watcher), Poll::Reloaded(_)));
     assert_eq!(serial_of(&watcher), hex_serial(2));
 
     // Broken states: each is reported, and the last good identity stays.
@@ -80,7 +80,7 @@ fn kubernetes_symlink_swaps_and_broken_states() {
     ];
     for (cert, key, code) in broken {
         volume.publish(cert, key);
-        match settle(&mut watcher) {
+        match settle(&watcher) {
             Poll::Failed(error) => assert_eq!(error.code(), code, "{error}"),
             other => panic!("expected a failure with {code}, got {other:?}"),
         }
@@ -91,7 +91,7 @@ fn kubernetes_symlink_swaps_and_broken_states() {
         );
     }
     volume.publish(&third.chain_pem, &third.key_pem);
-    assert!(matches!(settle(&mut watcher), Poll::Reloaded(_)));
+    assert!(matches!(settle(&watcher), Poll::Reloaded(_)));
     assert_eq!(serial_of(&watcher), hex_serial(3));
 }
 
@@ -104,11 +104,11 @@ fn in_place_overwrite_write_then_rename_and_touch() {
         fs::write(dir.path().join("tls.key"), &leaf.key_pem).unwrap();
     };
     write(&ca.leaf(&["console.test"], 10));
-    let (mut watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
+    let (watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
     assert_eq!(serial_of(&watcher), hex_serial(10));
 
     write(&ca.leaf(&["console.test"], 11));
-    assert!(matches!(settle(&mut watcher), Poll::Reloaded(_)));
+    assert!(matches!(settle(&watcher), Poll::Reloaded(_)));
     assert_eq!(serial_of(&watcher), hex_serial(11));
 
     // Write-then-rename, the way editors and most tools replace files.
@@ -118,12 +118,12 @@ fn in_place_overwrite_write_then_rename_and_touch() {
         fs::write(&tmp, content).unwrap();
         fs::rename(&tmp, dir.path().join(name)).unwrap();
     }
-    assert!(matches!(settle(&mut watcher), Poll::Reloaded(_)));
+    assert!(matches!(settle(&watcher), Poll::Reloaded(_)));
     assert_eq!(serial_of(&watcher), hex_serial(12));
 
     // Same content rewritten: metadata moves, content does not: no reload.
     fs::write(dir.path().join("tls.crt"), &next.chain_pem).unwrap();
-    assert!(matches!(settle(&mut watcher), Poll::Unchanged));
+    assert!(matches!(settle(&watcher), Poll::Unchanged));
 }
 
 fn handshake_serial(port: u16, ca_der: &[u8]) -> Vec<u8> {
@@ -213,7 +213,7 @@ fn a_burst_of_writes_loads_once_when_it_holds_still() {
     let first = ca.leaf(&["console.test"], 40);
     replace(&dir.path().join("tls.crt"), &first.chain_pem);
     replace(&dir.path().join("tls.key"), &first.key_pem);
-    let (mut watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
+    let (watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
     let second = ca.leaf(&["console.test"], 41);
     // Certificate first: the half-rotated pair is never loaded...
     replace(&dir.path().join("tls.crt"), &second.chain_pem);
@@ -232,7 +232,7 @@ fn a_load_that_races_a_write_is_not_reported_and_the_write_is() {
     let first = ca.leaf(&["console.test"], 50);
     replace(&dir.path().join("tls.crt"), &first.chain_pem);
     replace(&dir.path().join("tls.key"), &first.key_pem);
-    let (mut watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
+    let (watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
 
     // A truncated key is seen and held still...
     replace(&dir.path().join("tls.key"), &first.key_pem[..40]);
@@ -247,11 +247,11 @@ fn a_load_that_races_a_write_is_not_reported_and_the_write_is() {
     replace(&dir.path().join("tls.key"), &other.key_pem);
     assert!(matches!(watcher.reload(), Poll::Unchanged));
     // The state that is there now is reported, once.
-    match settle(&mut watcher) {
+    match settle(&watcher) {
         Poll::Failed(error) => assert_eq!(error.code(), ErrorCode::KeyMismatch, "{error}"),
         other => panic!("expected the mismatch, got {other:?}"),
     }
-    assert!(matches!(settle(&mut watcher), Poll::Unchanged));
+    assert!(matches!(settle(&watcher), Poll::Unchanged));
     assert_eq!(serial_of(&watcher), hex_serial(50));
 }
 
@@ -322,4 +322,63 @@ fn the_watched_files_are_those_the_settings_read() {
     );
     let disabled = Settings::from_vars([("SERVER_SSL_CERTIFICATE", "/x.pem")]);
     assert!(watched_files(&disabled).is_empty());
+}
+
+/// One watcher, shared as it is by several threads (every method takes
+/// `&self`): while they poll it through 10 rotations, each of their reads of
+/// `current()` has a configuration (readers never see a gap during a load),
+/// each rotation is reported exactly once among them, and all end on the
+/// last identity.
+#[test]
+fn one_watcher_is_shared_by_polling_threads_as_it_is() {
+    fn shared<T: Send + Sync>() {}
+    shared::<ConfigWatcher>();
+
+    let ca = TestCa::new("Shared watcher CA");
+    let dir = tempfile::tempdir().unwrap();
+    let first = ca.leaf(&["a.test"], 100);
+    let mut volume = SecretVolume::new(dir.path(), &first.chain_pem, &first.key_pem);
+    let (watcher, error) = ConfigWatcher::new(settings(dir.path()), Options::default());
+    assert!(error.is_none(), "{error:?}");
+    let watcher = Arc::new(watcher);
+
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (reloads, reported) = mpsc::channel::<String>();
+    let pollers: Vec<_> = (0..4)
+        .map(|_| {
+            let watcher = watcher.clone();
+            let done = done.clone();
+            let reloads = reloads.clone();
+            std::thread::spawn(move || {
+                let mut reads = 0u64;
+                while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                    if let Poll::Reloaded(config) = watcher.poll() {
+                        let serial = config.server.as_ref().unwrap().leaf().info().serial.clone();
+                        reloads.send(serial).unwrap();
+                    }
+                    assert!(watcher.current().is_some(), "a read found no configuration");
+                    reads += 1;
+                }
+                reads
+            })
+        })
+        .collect();
+    drop(reloads);
+
+    for serial in 101..=110u8 {
+        let leaf = ca.leaf(&["a.test"], serial);
+        volume.publish(&leaf.chain_pem, &leaf.key_pem);
+        let seen = reported
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the rotation is reported");
+        assert_eq!(seen, hex_serial(serial), "reported once, in order");
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let reads: u64 = pollers.into_iter().map(|p| p.join().unwrap()).sum();
+    assert!(reads > 0);
+    assert!(
+        reported.try_recv().is_err(),
+        "no rotation is reported twice"
+    );
+    assert_eq!(serial_of(&watcher), hex_serial(110));
 }

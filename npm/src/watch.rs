@@ -9,7 +9,7 @@
 //! timer: idle cost is a few `stat` calls per interval.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
 use napi::{Env, Task};
@@ -21,10 +21,11 @@ use crate::convert::NativeOptions;
 use crate::error;
 use crate::{Config, EnvInput};
 
-/// The core's watcher, shared with the reload task running on the pool.
+/// The core's watcher, shared as it is with the reload task running on the
+/// pool (every method of the core's watcher takes `&self`).
 #[napi]
 pub struct ConfigWatcher {
-    inner: Arc<Mutex<reload::ConfigWatcher>>,
+    inner: Arc<reload::ConfigWatcher>,
     initial_error: Option<console_tls::Error>,
 }
 
@@ -39,7 +40,7 @@ impl ConfigWatcher {
         let (watcher, initial_error) =
             reload::ConfigWatcher::new(input.settings(), input.options.to_core());
         ConfigWatcher {
-            inner: Arc::new(Mutex::new(watcher)),
+            inner: Arc::new(watcher),
             initial_error,
         }
     }
@@ -53,12 +54,11 @@ impl ConfigWatcher {
         }
     }
 
-    /// The last good configuration, `null` when none loaded yet (or while a
-    /// reload is running: the wrapper keeps its own copy of the last one).
+    /// The last good configuration, `null` when none loaded yet; never
+    /// waits for a reload in progress.
     #[napi]
     pub fn current(&self) -> Option<Config> {
-        let watcher = self.inner.try_lock().ok()?;
-        watcher
+        self.inner
             .current()
             .map(|config| Config::from(config.as_ref()))
     }
@@ -66,24 +66,18 @@ impl ConfigWatcher {
     /// The files being watched (absolute paths).
     #[napi]
     pub fn files(&self) -> Vec<String> {
-        match self.inner.try_lock() {
-            Ok(watcher) => watcher
-                .files()
-                .iter()
-                .map(|path| path.to_string_lossy().into_owned())
-                .collect(),
-            Err(_) => Vec::new(),
-        }
+        self.inner
+            .files()
+            .iter()
+            .map(|path| path.to_string_lossy().into_owned())
+            .collect()
     }
 
     /// The cheap half of a poll: whether the files hold new contents that
     /// `reload()` should load now. `false` while a reload is running.
     #[napi]
     pub fn changed(&self) -> bool {
-        match self.inner.try_lock() {
-            Ok(mut watcher) => watcher.changed(),
-            Err(_) => false,
-        }
+        self.inner.changed()
     }
 
     /// Loads and validates the files on the thread pool. Resolves to the new
@@ -96,17 +90,14 @@ impl ConfigWatcher {
     }
 }
 
-pub struct ReloadTask(Arc<Mutex<reload::ConfigWatcher>>);
+pub struct ReloadTask(Arc<reload::ConfigWatcher>);
 
 impl Task for ReloadTask {
     type Output = Poll;
     type JsValue = Option<Config>;
 
     fn compute(&mut self) -> Result<Poll> {
-        // A panic inside the core cannot leave the watcher half-updated (the
-        // current configuration is swapped last), so a poisoned lock is usable.
-        let mut watcher = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        Ok(watcher.reload())
+        Ok(self.0.reload())
     }
 
     fn resolve(&mut self, env: Env, output: Poll) -> Result<Option<Config>> {

@@ -15,6 +15,7 @@ use super::handle::{self, Handle, Out, Owned};
 use super::options;
 use super::status::ctls_status;
 use super::text::{arg_vars, path_c_string};
+use crate::config::Config;
 use crate::error::Error;
 use crate::reload::{ConfigWatcher, Poll};
 use crate::settings::Settings;
@@ -59,17 +60,14 @@ impl Fallback for ctls_watch_status {
 
 /// The Rust value behind a `ctls_watcher`.
 pub(crate) struct WatcherView {
-    state: Mutex<WatchState>,
-    /// The last good configuration, behind its own lock so that readers
-    /// never wait for a poll that is loading.
-    current: Mutex<Option<Arc<ConfigView>>>,
-    files: Vec<CString>,
-}
-
-struct WatchState {
+    /// The core's watcher: shared by every thread as it is.
     watcher: ConfigWatcher,
     /// The first load's failure, reported by the first poll.
-    initial_error: Option<Error>,
+    initial_error: Mutex<Option<Error>>,
+    /// The C face of the current configuration, made once per configuration
+    /// (its strings are built on first use and must live as long as it).
+    view: Mutex<Option<(Arc<Config>, Arc<ConfigView>)>>,
+    files: Vec<CString>,
 }
 
 impl Handle for ctls_watcher {
@@ -81,42 +79,48 @@ impl WatcherView {
     fn new(settings: Settings, flags: u32) -> Result<WatcherView, ErrorData> {
         let options = options::from_flags(flags)?;
         let (watcher, initial_error) = ConfigWatcher::new(settings, options);
-        let current = watcher
-            .current()
-            .map(|config| Arc::new(ConfigView::new(config.as_ref().clone())));
         Ok(WatcherView {
             files: watcher.files().iter().map(|p| path_c_string(p)).collect(),
-            state: Mutex::new(WatchState {
-                watcher,
-                initial_error,
-            }),
-            current: Mutex::new(current),
+            watcher,
+            initial_error: Mutex::new(initial_error),
+            view: Mutex::new(None),
         })
     }
 
-    fn current(&self) -> Option<Arc<ConfigView>> {
+    /// The C face of `config`: the cached one when it is the same
+    /// configuration, else a new one (cached for the next callers).
+    fn view_of(&self, config: Arc<Config>) -> Arc<ConfigView> {
         // A panic cannot leave the Option half-written: a poisoned lock still
         // holds a whole value.
-        self.current
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        let mut cached = self.view.lock().unwrap_or_else(PoisonError::into_inner);
+        match cached.as_ref() {
+            Some((seen, view)) if Arc::ptr_eq(seen, &config) => view.clone(),
+            _ => {
+                let view = Arc::new(ConfigView::new(config.as_ref().clone()));
+                *cached = Some((config, view.clone()));
+                view
+            }
+        }
+    }
+
+    fn current(&self) -> Option<Arc<ConfigView>> {
+        self.watcher.current().map(|config| self.view_of(config))
     }
 
     /// One poll: `Ok(None)` unchanged, `Ok(Some)` reloaded, `Err` failed.
     fn poll(&self) -> Result<Option<Arc<ConfigView>>, ErrorData> {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(error) = state.initial_error.take() {
+        let initial = self
+            .initial_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(error) = initial {
             return Err(error.into());
         }
-        match state.watcher.poll() {
+        match self.watcher.poll() {
             Poll::Unchanged => Ok(None),
             Poll::Failed(error) => Err(error.into()),
-            Poll::Reloaded(config) => {
-                let view = Arc::new(ConfigView::new(config.as_ref().clone()));
-                *self.current.lock().unwrap_or_else(PoisonError::into_inner) = Some(view.clone());
-                Ok(Some(view))
-            }
+            Poll::Reloaded(config) => Ok(Some(self.view_of(config))),
         }
     }
 }
