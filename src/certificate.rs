@@ -475,7 +475,7 @@ fn describe_name(name: &GeneralName<'_>) -> Option<String> {
     })
 }
 
-fn describe_x509_error(error: &x509_parser::nom::Err<x509_parser::error::X509Error>) -> String {
+fn describe_x509_error(error: &x509_parser::nom::Err<X509Error>) -> String {
     match error {
         x509_parser::nom::Err::Incomplete(_) => "the DER is truncated".to_owned(),
         x509_parser::nom::Err::Error(e) | x509_parser::nom::Err::Failure(e) => {

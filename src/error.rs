@@ -237,7 +237,7 @@ impl ErrorKind {
             PassphraseWrong { .. } => ErrorCode::PassphraseWrong,
             KeyMismatch { .. } => ErrorCode::KeyMismatch,
             ChainOrder { .. } => ErrorCode::ChainOrder,
-            Untrusted { .. } | ErrorKind::ChainConstraint { .. } => ErrorCode::CertUntrusted,
+            Untrusted { .. } | ChainConstraint { .. } => ErrorCode::CertUntrusted,
             TrustedExpired { .. } => ErrorCode::CertExpired,
             TrustedNotYetValid { .. } => ErrorCode::CertNotYetValid,
             ServerKeyRefused { .. }
@@ -538,7 +538,7 @@ impl fmt::Display for Error {
                 f,
                 "the certificate chain is not trusted: {reason}; if it is the certificate you expect, add it to NODE_EXTRA_CA_CERTS"
             ),
-            ErrorKind::ChainConstraint { constraint } => {
+            ChainConstraint { constraint } => {
                 write!(f, "the certificate chain is not trusted: {constraint}")
             }
             TrustedExpired {

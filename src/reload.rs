@@ -194,7 +194,8 @@ impl FileWatch {
             self.candidate = None;
             return false;
         }
-        let full_check = self.full_check_every > 0 && self.polls % self.full_check_every == 0;
+        let full_check =
+            self.full_check_every > 0 && self.polls.is_multiple_of(self.full_check_every);
         let racy = self.seen.iter().any(|s| s.is_racy(wall_clock));
         if !self.pending && !racy && !full_check && self.candidate.is_none() {
             return false;

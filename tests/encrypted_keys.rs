@@ -813,12 +813,8 @@ fn keys_encrypted_by_rustcrypto_pkcs5_decrypt_too() {
     let iv = [2u8; 16];
     let schemes = [
         pbes2::Parameters::pbkdf2_sha256_aes256cbc(1000, &salt, &iv).unwrap(),
-        pbes2::Parameters::scrypt_aes128cbc(
-            pkcs8::pkcs5::scrypt::Params::new(10, 8, 1, 16).unwrap(),
-            &salt,
-            &iv,
-        )
-        .unwrap(),
+        pbes2::Parameters::scrypt_aes128cbc(scrypt::Params::new(10, 8, 1, 16).unwrap(), &salt, &iv)
+            .unwrap(),
     ];
     for params in schemes {
         let document = info.encrypt_with_params(params, passphrase).unwrap();

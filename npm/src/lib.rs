@@ -263,5 +263,5 @@ pub fn check(
 ) -> Result<serde_json::Value> {
     let input = EnvInput::new(vars, options);
     let report = console_tls::report::check(&input.settings(), &input.options.to_core());
-    serde_json::to_value(&report).map_err(|e| napi::Error::from_reason(e.to_string()))
+    serde_json::to_value(&report).map_err(|e| Error::from_reason(e.to_string()))
 }

@@ -553,7 +553,7 @@ impl CbcCipher {
 /// CBC ciphertext is whole blocks: anything else is a damaged file, which
 /// must not be reported as a wrong passphrase.
 fn check_whole_blocks(cipher: CbcCipher, data: &[u8]) -> std::result::Result<(), String> {
-    if !data.is_empty() && data.len() % cipher.block_len() == 0 {
+    if !data.is_empty() && data.len().is_multiple_of(cipher.block_len()) {
         return Ok(());
     }
     Err(format!(
@@ -640,7 +640,7 @@ fn evp_bytes_to_key(passphrase: &[u8], salt: &[u8], len: usize) -> Zeroizing<Vec
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())

@@ -174,7 +174,7 @@ pub(crate) fn pkcs8_key_type(info: &PrivateKeyInfo<'_>) -> Result<KeyType> {
             if info
                 .algorithm
                 .parameters
-                .is_some_and(|p| pkcs8::der::Tagged::tag(&p) == pkcs8::der::Tag::Sequence)
+                .is_some_and(|p| der::Tagged::tag(&p) == der::Tag::Sequence)
             {
                 return Err(explicit_curve());
             }

@@ -293,7 +293,7 @@ fn der_shape(der: &[u8]) -> DerShape {
 }
 
 /// The problem in a DER structure, in console-tls's words.
-pub(crate) fn der_problem(error: &pkcs8::der::Error) -> String {
+pub(crate) fn der_problem(error: &der::Error) -> String {
     use pkcs8::der::ErrorKind::*;
     let what = match error.kind() {
         Incomplete { .. } => "it ends early (truncated)",

@@ -21,7 +21,7 @@ pub(crate) struct Loaded {
     /// Unique certificates, in the order first seen.
     pub extras: Vec<Certificate>,
     /// Per extra, its trust anchor, or why webpki cannot use it as one.
-    pub anchors: Vec<std::result::Result<TrustAnchor<'static>, webpki::Error>>,
+    pub anchors: Vec<Result<TrustAnchor<'static>, webpki::Error>>,
     /// Duplicates, skipped blocks, validity of the extras.
     pub warnings: Vec<Warning>,
     /// Missing or unreadable files, bad blocks, files without certificates.
