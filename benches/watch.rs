@@ -29,7 +29,7 @@ mod pki;
 #[path = "../tests/common/secret_volume.rs"]
 mod secret_volume;
 
-use pki::TestCa;
+use pki::Ca;
 use secret_volume::SecretVolume;
 
 fn settings(dir: &Path) -> Settings {
@@ -64,9 +64,9 @@ fn process_cpu() -> Duration {
 }
 
 fn idle_cost(idle: Duration) {
-    let ca = TestCa::new("Bench CA");
+    let ca = Ca::root("Bench CA");
     let dir = tempfile::tempdir().unwrap();
-    let first = ca.leaf(&["localhost"], 1);
+    let first = ca.issue(&["localhost"], 1);
     let _volume = SecretVolume::new(dir.path(), &first.chain_pem, &first.key_pem);
     // Past the racy window, the steady state is metadata only.
     std::thread::sleep(console_tls::reload::RACY_WINDOW + Duration::from_millis(200));
@@ -178,9 +178,9 @@ fn served_serial(port: u16, ca_der: &[u8]) -> u32 {
 }
 
 fn swap_to_serve(swaps: u8) {
-    let ca = TestCa::new("Bench CA");
+    let ca = Ca::root("Bench CA");
     let dir = tempfile::tempdir().unwrap();
-    let first = ca.leaf(&["localhost"], 1);
+    let first = ca.issue(&["localhost"], 1);
     let mut volume = SecretVolume::new(dir.path(), &first.chain_pem, &first.key_pem);
     let interval = Duration::from_millis(100);
     let (watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
@@ -214,11 +214,11 @@ fn swap_to_serve(swaps: u8) {
 
     let mut delays = Vec::new();
     for serial in 2..2 + swaps {
-        let next = ca.leaf(&["localhost"], serial);
+        let next = ca.issue(&["localhost"], serial);
         let started = Instant::now();
         volume.publish(&next.chain_pem, &next.key_pem);
         // New connections until one is served the new certificate (bounded).
-        while served_serial(port, &ca.cert_der) != u32::from(serial) {
+        while served_serial(port, ca.der().as_ref()) != u32::from(serial) {
             assert!(
                 started.elapsed() < Duration::from_secs(30),
                 "the new identity is not served"

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-use common::pki::TestCa;
+use common::pki::Ca;
 
 /// Every wait is bounded by this; nothing asserts how long anything took.
 const WAIT: Duration = Duration::from_secs(30);
@@ -87,13 +87,13 @@ fn serial(report: &serde_json::Value) -> &str {
 
 #[test]
 fn check_watch_json_reports_each_change_until_killed() {
-    let ca = TestCa::new("Watch CA");
+    let ca = Ca::root("Watch CA");
     let dir = tempfile::tempdir().unwrap();
     let write = |cert: &str, key: &str| {
         std::fs::write(dir.path().join("tls.crt"), cert).unwrap();
         std::fs::write(dir.path().join("tls.key"), key).unwrap();
     };
-    let first = ca.leaf(&["console.test"], 0x31);
+    let first = ca.issue(&["console.test"], 0x31);
     write(&first.chain_pem, &first.key_pem);
     let mut watching = Watching::start(dir.path(), &["--json"]);
 
@@ -102,7 +102,7 @@ fn check_watch_json_reports_each_change_until_killed() {
     assert_eq!(serial(&initial), "31");
 
     // A broken state is reported with its problem...
-    let second = ca.leaf(&["console.test"], 0x32);
+    let second = ca.issue(&["console.test"], 0x32);
     write(&second.chain_pem, &first.key_pem);
     let broken = watching.json("the report of the mismatched pair");
     assert_eq!(
@@ -126,9 +126,9 @@ fn check_watch_json_reports_each_change_until_killed() {
 
 #[test]
 fn check_watch_text_reports_are_numbered() {
-    let ca = TestCa::new("Watch CA");
+    let ca = Ca::root("Watch CA");
     let dir = tempfile::tempdir().unwrap();
-    let leaf = ca.leaf(&["one.test"], 1);
+    let leaf = ca.issue(&["one.test"], 1);
     std::fs::write(dir.path().join("tls.crt"), &leaf.chain_pem).unwrap();
     std::fs::write(dir.path().join("tls.key"), &leaf.key_pem).unwrap();
     let watching = Watching::start(dir.path(), &[]);
@@ -140,7 +140,7 @@ fn check_watch_text_reports_are_numbered() {
         "{first:#?}"
     );
 
-    let next = ca.leaf(&["two.test"], 2);
+    let next = ca.issue(&["two.test"], 2);
     std::fs::write(dir.path().join("tls.crt"), &next.chain_pem).unwrap();
     std::fs::write(dir.path().join("tls.key"), &next.key_pem).unwrap();
     let second = watching.text_report("the report after the rotation");

@@ -603,8 +603,8 @@ fn no_secret_in_messages_or_debug() {
 fn serial_has_no_der_sign_byte_as_node_prints_it() {
     // A serial whose first byte has its high bit set is stored with a
     // leading 0x00 in DER; Node and OpenSSL print the number without it.
-    let ca = common::pki::TestCa::new("Serial CA");
-    let leaf = ca.leaf(&["serial.test"], 0x85);
+    let ca = common::pki::Ca::root("Serial CA");
+    let leaf = ca.issue(&["serial.test"], 0x85);
     let chain = console_tls::certificate::parse_chain(leaf.chain_pem.as_bytes()).unwrap();
     assert_eq!(chain[0].info().serial, "85");
     let dir = tempfile::tempdir().unwrap();

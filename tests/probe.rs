@@ -1,6 +1,7 @@
 //! `console-tls probe` against real TLS servers on 127.0.0.1: a rustls
 //! server thread, and `openssl s_server` when it is on PATH.
 
+mod common;
 mod trust_support;
 
 use std::io::{BufRead, BufReader, Write};
@@ -9,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::SystemTime;
 
-use trust_support::{fixture, rustls_server, write, Ca, Leaf, DAY};
+use common::pki::{Ca, Leaf, DAY};
+use trust_support::{fixture, rustls_server, write};
 
 /// Runs the built binary with only the given variables set.
 fn probe(args: &[&str], vars: &[(&str, &Path)]) -> (Option<i32>, String) {

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use common::pki::{Leaf, TestCa};
+use common::pki::{Ca, Issued};
 use common::secret_volume::SecretVolume;
 use console_tls::reload::{
     watched_files, ConfigWatcher, FileWatch, Poll, ReloadingCertResolver, WatchThread,
@@ -56,22 +56,22 @@ fn settle(watcher: &ConfigWatcher) -> Poll {
 
 #[test]
 fn kubernetes_symlink_swaps_and_broken_states() {
-    let ca = TestCa::new("Rotation CA");
+    let ca = Ca::root("Rotation CA");
     let dir = tempfile::tempdir().unwrap();
-    let first = ca.leaf(&["console.test"], 1);
+    let first = ca.issue(&["console.test"], 1);
     let mut volume = SecretVolume::new(dir.path(), &first.chain_pem, &first.key_pem);
     let (watcher, error) = ConfigWatcher::new(settings(dir.path()), Options::default());
     assert!(error.is_none(), "{error:?}");
     assert_eq!(serial_of(&watcher), hex_serial(1));
     assert!(matches!(watcher.poll(), Poll::Unchanged));
 
-    let second = ca.leaf(&["console.test"], 2);
+    let second = ca.issue(&["console.test"], 2);
     volume.publish(&second.chain_pem, &second.key_pem);
     assert!(matches!(settle(&watcher), Poll::Reloaded(_)));
     assert_eq!(serial_of(&watcher), hex_serial(2));
 
     // Broken states: each is reported, and the last good identity stays.
-    let third = ca.leaf(&["console.test"], 3);
+    let third = ca.issue(&["console.test"], 3);
     let truncated_key = &third.key_pem[..third.key_pem.len() / 2];
     let broken: [(&str, &str, ErrorCode); 3] = [
         (&third.chain_pem, truncated_key, ErrorCode::PemInvalid),
@@ -97,22 +97,22 @@ fn kubernetes_symlink_swaps_and_broken_states() {
 
 #[test]
 fn in_place_overwrite_write_then_rename_and_touch() {
-    let ca = TestCa::new("Rotation CA");
+    let ca = Ca::root("Rotation CA");
     let dir = tempfile::tempdir().unwrap();
-    let write = |leaf: &Leaf| {
+    let write = |leaf: &Issued| {
         fs::write(dir.path().join("tls.crt"), &leaf.chain_pem).unwrap();
         fs::write(dir.path().join("tls.key"), &leaf.key_pem).unwrap();
     };
-    write(&ca.leaf(&["console.test"], 10));
+    write(&ca.issue(&["console.test"], 10));
     let (watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
     assert_eq!(serial_of(&watcher), hex_serial(10));
 
-    write(&ca.leaf(&["console.test"], 11));
+    write(&ca.issue(&["console.test"], 11));
     assert!(matches!(settle(&watcher), Poll::Reloaded(_)));
     assert_eq!(serial_of(&watcher), hex_serial(11));
 
     // Write-then-rename, the way editors and most tools replace files.
-    let next = ca.leaf(&["console.test"], 12);
+    let next = ca.issue(&["console.test"], 12);
     for (name, content) in [("tls.crt", &next.chain_pem), ("tls.key", &next.key_pem)] {
         let tmp = dir.path().join(format!(".{name}.tmp"));
         fs::write(&tmp, content).unwrap();
@@ -151,9 +151,9 @@ fn handshake_serial(port: u16, ca_der: &[u8]) -> Vec<u8> {
 
 #[test]
 fn a_live_server_follows_rotation() {
-    let ca = TestCa::new("Rotation CA");
+    let ca = Ca::root("Rotation CA");
     let dir = tempfile::tempdir().unwrap();
-    let first = ca.leaf(&["console.test"], 21);
+    let first = ca.issue(&["console.test"], 21);
     let mut volume = SecretVolume::new(dir.path(), &first.chain_pem, &first.key_pem);
     let (watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
     let initial = watcher.current().unwrap();
@@ -176,7 +176,7 @@ fn a_live_server_follows_rotation() {
             }
         }
     });
-    assert_eq!(handshake_serial(port, &ca.cert_der), [21]);
+    assert_eq!(handshake_serial(port, ca.der().as_ref()), [21]);
 
     let (sender, receiver) = mpsc::channel();
     let applier = resolver.clone();
@@ -187,14 +187,14 @@ fn a_live_server_follows_rotation() {
         let _ = sender.send(result.map(|_| ()).map_err(|e| e.code()));
     })
     .unwrap();
-    let second = ca.leaf(&["console.test"], 22);
+    let second = ca.issue(&["console.test"], 22);
     volume.publish(&second.chain_pem, &second.key_pem);
     // A bounded wait for the event, not a timing assertion.
     let event = receiver
         .recv_timeout(Duration::from_secs(30))
         .expect("the watcher reports the change");
     assert_eq!(event, Ok(()));
-    assert_eq!(handshake_serial(port, &ca.cert_der), [22]);
+    assert_eq!(handshake_serial(port, ca.der().as_ref()), [22]);
     thread.stop();
     accept.join().unwrap();
 }
@@ -208,13 +208,13 @@ fn replace(path: &Path, content: &str) {
 
 #[test]
 fn a_burst_of_writes_loads_once_when_it_holds_still() {
-    let ca = TestCa::new("Rotation CA");
+    let ca = Ca::root("Rotation CA");
     let dir = tempfile::tempdir().unwrap();
-    let first = ca.leaf(&["console.test"], 40);
+    let first = ca.issue(&["console.test"], 40);
     replace(&dir.path().join("tls.crt"), &first.chain_pem);
     replace(&dir.path().join("tls.key"), &first.key_pem);
     let (watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
-    let second = ca.leaf(&["console.test"], 41);
+    let second = ca.issue(&["console.test"], 41);
     // Certificate first: the half-rotated pair is never loaded...
     replace(&dir.path().join("tls.crt"), &second.chain_pem);
     assert!(matches!(watcher.poll(), Poll::Unchanged));
@@ -227,9 +227,9 @@ fn a_burst_of_writes_loads_once_when_it_holds_still() {
 
 #[test]
 fn a_load_that_races_a_write_is_not_reported_and_the_write_is() {
-    let ca = TestCa::new("Rotation CA");
+    let ca = Ca::root("Rotation CA");
     let dir = tempfile::tempdir().unwrap();
-    let first = ca.leaf(&["console.test"], 50);
+    let first = ca.issue(&["console.test"], 50);
     replace(&dir.path().join("tls.crt"), &first.chain_pem);
     replace(&dir.path().join("tls.key"), &first.key_pem);
     let (watcher, _) = ConfigWatcher::new(settings(dir.path()), Options::default());
@@ -243,7 +243,7 @@ fn a_load_that_races_a_write_is_not_reported_and_the_write_is() {
     }
     // ...but another write lands before the load reads the files: the load
     // fails on material that is no longer the state that was seen.
-    let other = ca.leaf(&["console.test"], 51);
+    let other = ca.issue(&["console.test"], 51);
     replace(&dir.path().join("tls.key"), &other.key_pem);
     assert!(matches!(watcher.reload(), Poll::Unchanged));
     // The state that is there now is reported, once.
@@ -334,9 +334,9 @@ fn one_watcher_is_shared_by_polling_threads_as_it_is() {
     fn shared<T: Send + Sync>() {}
     shared::<ConfigWatcher>();
 
-    let ca = TestCa::new("Shared watcher CA");
+    let ca = Ca::root("Shared watcher CA");
     let dir = tempfile::tempdir().unwrap();
-    let first = ca.leaf(&["a.test"], 100);
+    let first = ca.issue(&["a.test"], 100);
     let mut volume = SecretVolume::new(dir.path(), &first.chain_pem, &first.key_pem);
     let (watcher, error) = ConfigWatcher::new(settings(dir.path()), Options::default());
     assert!(error.is_none(), "{error:?}");
@@ -366,7 +366,7 @@ fn one_watcher_is_shared_by_polling_threads_as_it_is() {
     drop(reloads);
 
     for serial in 101..=110u8 {
-        let leaf = ca.leaf(&["a.test"], serial);
+        let leaf = ca.issue(&["a.test"], serial);
         volume.publish(&leaf.chain_pem, &leaf.key_pem);
         let seen = reported
             .recv_timeout(Duration::from_secs(20))

@@ -2,14 +2,16 @@
 //! lenient), verifying server chains (path building, direct trust, names,
 //! validity), Identity URLs, and their place in `Config` and the report.
 
+mod common;
 mod trust_support;
 
 use std::time::SystemTime;
 
+use common::pki::{self_signed, Ca, DAY};
 use console_tls::trust::AnchorSource;
 use console_tls::{Config, ErrorCode, Identity, Location, Options, Settings, Trust, WarningCode};
 use rustls_pki_types::CertificateDer;
-use trust_support::{fixture, self_signed, write, Ca, DAY};
+use trust_support::{fixture, write};
 
 const VAR: &str = "NODE_EXTRA_CA_CERTS";
 
