@@ -704,6 +704,22 @@ ctls_status ctls_trust_verify_server(const ctls_trust *trust,
                                      const ctls_error **err);
 
 /**
+ * `ctls_trust_verify_server` for a chain held as separate items, as TLS
+ * clients hand it over: `count` items, server certificate first, each
+ * `lens[i]` bytes at `items[i]`: one DER certificate, or PEM text of one or
+ * more certificates. Copied; not kept. Errors as `ctls_trust_verify_server`;
+ * one that concerns an item names `"chain"` and the item (1-based) as its
+ * block.
+ */
+CTLS_MUST_USE
+ctls_status ctls_trust_verify_server_items(const ctls_trust *trust,
+                                           const uint8_t *const *items,
+                                           const size_t *lens,
+                                           size_t count,
+                                           const char *hostname,
+                                           const ctls_error **err);
+
+/**
  * How many extra certificates were loaded (duplicates collapsed); 0 when
  * `trust` is NULL.
  */

@@ -310,6 +310,27 @@ pub fn parse_chain(input: &[u8]) -> Result<Vec<Certificate>> {
     parse_chain_checked(input, |_, _| Ok(()))
 }
 
+/// A chain from separate items, as callers hold one (a TLS client's list of
+/// DER certificates, PEM strings, or a mix): each item is PEM text (one or
+/// more certificates) or one DER certificate; the certificates in order.
+/// Errors name the item (1-based) as the block, and `argument` as the
+/// variable.
+pub fn chain_from_items<T: AsRef<[u8]>>(items: &[T], argument: &str) -> Result<Vec<Certificate>> {
+    let mut chain = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let certificates = parse_chain(item.as_ref()).map_err(|e| {
+            let e = e.with_env_var(argument);
+            if items.len() > 1 && e.block().is_none() {
+                e.with_block(index + 1, None)
+            } else {
+                e
+            }
+        })?;
+        chain.extend(certificates);
+    }
+    Ok(chain)
+}
+
 /// [`parse_chain`] for a listener's chain: every certificate must also be
 /// one Node's TLS serves (see [`crate::servable`]), else
 /// `ERR_CERT_UNSUPPORTED` naming it and its PEM block.

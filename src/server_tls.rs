@@ -46,6 +46,31 @@ impl fmt::Debug for ServerTls {
 }
 
 impl ServerTls {
+    /// Loads one listener from location values as a caller gives them (each
+    /// a path, `file:` URL or PEM text, as bytes), relative paths against
+    /// `base_dir`; an empty passphrase means none. Errors and warnings name
+    /// the arguments `names` gives. What every surface's "load a listener"
+    /// calls.
+    pub fn from_locations(
+        certificate: &[u8],
+        private_key: &[u8],
+        passphrase: Option<&[u8]>,
+        names: crate::settings::ListenerVars,
+        base_dir: &std::path::Path,
+        options: &Options,
+    ) -> Result<ServerTls> {
+        let location = |value: &[u8], name: &str| {
+            crate::Location::parse_bytes(value, base_dir).map_err(|e| e.with_env_var(name))
+        };
+        let settings = ListenerSettings {
+            certificate: location(certificate, names.certificate)?,
+            private_key: location(private_key, names.private_key)?,
+            passphrase: passphrase.and_then(crate::Passphrase::given),
+            names,
+        };
+        ServerTls::load(&settings, options)
+    }
+
     /// Loads and checks the identity `settings` describe.
     ///
     /// Errors name the variable (or argument) and the file; warnings

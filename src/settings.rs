@@ -29,6 +29,17 @@ pub struct ListenerVars {
     pub passphrase: &'static str,
 }
 
+impl ListenerVars {
+    /// The names errors cite for a listener given directly rather than by
+    /// environment variables (the Node API's argument names).
+    pub const ARGUMENTS: ListenerVars = ListenerVars {
+        enabled: "enabled",
+        certificate: "certificate",
+        private_key: "privateKey",
+        passphrase: "passphrase",
+    };
+}
+
 /// The two listeners a Console has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Listener {
@@ -145,12 +156,7 @@ impl ListenerSettings {
             certificate,
             private_key,
             passphrase,
-            names: ListenerVars {
-                enabled: "enabled",
-                certificate: "certificate",
-                private_key: "privateKey",
-                passphrase: "passphrase",
-            },
+            names: ListenerVars::ARGUMENTS,
         }
     }
 }

@@ -109,16 +109,16 @@ impl ServerTlsInput {
     }
 
     fn load(&self) -> console_tls::Result<console_tls::ServerTls> {
-        let base = self.options.base_dir();
-        let location = |value: &str, name: &str| {
-            console_tls::Location::parse(value, &base).map_err(|e| e.with_env_var(name))
-        };
-        let settings = console_tls::ListenerSettings::new(
-            location(&self.certificate, "certificate")?,
-            location(&self.private_key, "privateKey")?,
-            self.passphrase.clone(),
-        );
-        console_tls::ServerTls::load(&settings, &self.options.to_core())
+        console_tls::ServerTls::from_locations(
+            self.certificate.as_bytes(),
+            self.private_key.as_bytes(),
+            self.passphrase
+                .as_ref()
+                .map(console_tls::Passphrase::as_bytes),
+            console_tls::settings::ListenerVars::ARGUMENTS,
+            &self.options.base_dir(),
+            &self.options.to_core(),
+        )
     }
 }
 

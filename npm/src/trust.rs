@@ -73,16 +73,18 @@ impl TrustHandle {
         }
         .to_core()
         .now();
-        let mut ders = Vec::with_capacity(chain.len());
-        for entry in &chain {
-            let bytes: &[u8] = match entry {
+        let items: Vec<&[u8]> = chain
+            .iter()
+            .map(|entry| match entry {
                 Either::A(text) => text.as_bytes(),
-                Either::B(buffer) => buffer,
-            };
-            let certificates =
-                console_tls::certificate::parse_chain(bytes).map_err(|e| error::to_js(&env, &e))?;
-            ders.extend(certificates.into_iter().map(|c| c.der().clone()));
-        }
+                Either::B(buffer) => &buffer[..],
+            })
+            .collect();
+        let ders: Vec<_> = console_tls::certificate::chain_from_items(&items, "chain")
+            .map_err(|e| error::to_js(&env, &e))?
+            .into_iter()
+            .map(|c| c.der().clone())
+            .collect();
         let verified = self
             .inner
             .verify_server(&ders, &hostname, now)
@@ -169,16 +171,12 @@ impl TrustInput {
     }
 
     fn load(&self) -> console_tls::Result<console_tls::Trust> {
-        let base = self.options.base_dir();
-        let locations = self
-            .locations
-            .iter()
-            .map(|value| {
-                console_tls::Location::parse(value, &base)
-                    .map_err(|e| e.with_env_var(EXTRA_CA_CERTS))
-            })
-            .collect::<console_tls::Result<Vec<_>>>()?;
-        console_tls::Trust::load(&locations, EXTRA_CA_CERTS, &self.options.to_core())
+        console_tls::Trust::from_locations(
+            &self.locations,
+            &self.options.base_dir(),
+            EXTRA_CA_CERTS,
+            &self.options.to_core(),
+        )
     }
 }
 

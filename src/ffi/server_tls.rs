@@ -6,15 +6,14 @@ use std::sync::{Arc, OnceLock};
 use zeroize::Zeroizing;
 
 use super::certificate::{self, ctls_certificate, CertificateView};
-use super::error::{ctls_error, ErrorData};
+use super::error::ctls_error;
 use super::handle::{self, Handle, Out, Owned};
 use super::status::ctls_status;
 use super::text::{arg_bytes, c_string, optional_bytes};
 use super::warning::{self, ctls_warning, WarningView};
-use crate::location::Location;
 use crate::options::Options;
 use crate::server_tls::ServerTls;
-use crate::settings::{ListenerSettings, ListenerVars, Passphrase};
+use crate::settings::ListenerVars;
 
 /// A listener's TLS identity: the certificate chain (leaf first), the
 /// private key that belongs to the leaf (unencrypted PKCS#8), its type, and
@@ -100,19 +99,15 @@ pub extern "C" fn ctls_server_tls_load(
         let out = Out::new(out, "out")?;
         let certificate = arg_bytes(certificate, "certificate")?;
         let private_key = arg_bytes(private_key, "private_key")?;
-        let passphrase = optional_bytes(passphrase).and_then(Passphrase::given);
-
         let base_dir = std::env::current_dir().unwrap_or_default();
-        let location = |value: &[u8], name: &'static str| {
-            Location::parse_bytes(value, &base_dir).map_err(|e| ErrorData::from(e.with_env_var(name)))
-        };
-        let settings = ListenerSettings {
-            certificate: location(certificate, ARGUMENT_NAMES.certificate)?,
-            private_key: location(private_key, ARGUMENT_NAMES.private_key)?,
-            passphrase,
-            names: ARGUMENT_NAMES,
-        };
-        let tls = ServerTls::load(&settings, &Options::default())?;
+        let tls = ServerTls::from_locations(
+            certificate,
+            private_key,
+            optional_bytes(passphrase),
+            ARGUMENT_NAMES,
+            &base_dir,
+            &Options::default(),
+        )?;
         out.write(handle::into_raw(Arc::new(ServerTlsView::new(tls))));
         Ok(())
     }

@@ -54,11 +54,11 @@ pub(crate) fn ptr_of(text: Option<&CString>) -> *const c_char {
 
 /// A required array argument of `count` pointers (NULL is allowed when
 /// `count` is 0).
-pub(crate) fn arg_array<'a>(
-    ptr: *const *const c_char,
+pub(crate) fn arg_array<'a, T>(
+    ptr: *const T,
     count: usize,
     name: &'static str,
-) -> Result<&'a [*const c_char], ErrorData> {
+) -> Result<&'a [T], ErrorData> {
     if count == 0 {
         return Ok(&[]);
     }
@@ -83,6 +83,32 @@ pub(crate) fn arg_slice<'a>(
     // readable bytes for the duration of the call; they are copied or parsed
     // before the call returns.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// The `items` / `lens` arrays of `count` byte ranges (`lens[i]` bytes at
+/// `items[i]`), e.g. the DER or PEM certificates a TLS client received. A
+/// NULL array or item is `CTLS_ERR_NULL_ARGUMENT`.
+pub(crate) fn arg_items<'a>(
+    items: *const *const u8,
+    lens: *const usize,
+    count: usize,
+) -> Result<Vec<&'a [u8]>, ErrorData> {
+    let items = arg_array(items, count, "items")?;
+    let lens = arg_array(lens, count, "lens")?;
+    items
+        .iter()
+        .zip(lens)
+        .enumerate()
+        .map(|(i, (&item, &len))| {
+            if item.is_null() {
+                return Err(ErrorData::null_entry("items", i));
+            }
+            // SAFETY: not NULL, and the header documents that `items[i]`
+            // holds `lens[i]` readable bytes for the duration of the call;
+            // they are parsed before the call returns.
+            Ok(unsafe { std::slice::from_raw_parts(item, len) })
+        })
+        .collect()
 }
 
 /// A name/value pair as `Settings::from_vars` takes it.

@@ -12,10 +12,9 @@ use super::error::ctls_error;
 use super::handle::{self, Handle, Out, Owned};
 use super::options;
 use super::status::ctls_status;
-use super::text::{arg_bytes, arg_slice, c_string, utf8};
+use super::text::{arg_bytes, arg_items, arg_slice, c_string, utf8};
 use super::warning::{self, ctls_warning, WarningView};
-use crate::certificate::parse_chain;
-use crate::location::Location;
+use crate::certificate::{chain_from_items, parse_chain};
 use crate::trust::Trust;
 
 /// What a Console trusts for outgoing TLS (to Identity): Mozilla's root
@@ -101,9 +100,7 @@ pub extern "C" fn ctls_trust_load_with_options(
         let extra_ca_certs = arg_bytes(extra_ca_certs, EXTRA_CA_CERTS)?;
         let options = options::from_flags(options)?;
         let base_dir = std::env::current_dir().unwrap_or_default();
-        let location = Location::parse_bytes(extra_ca_certs, &base_dir)
-            .map_err(|e| e.with_env_var(EXTRA_CA_CERTS))?;
-        let trust = Trust::load(&[location], EXTRA_CA_CERTS, &options)?;
+        let trust = Trust::from_locations(&[extra_ca_certs], &base_dir, EXTRA_CA_CERTS, &options)?;
         out.write(handle::into_raw(Arc::new(TrustView::new(trust))));
         Ok(())
     }
@@ -144,6 +141,34 @@ pub extern "C" fn ctls_trust_verify_server(
         let hostname = arg_bytes(hostname, "hostname")?;
         let hostname = utf8(hostname, "hostname")?;
         let chain = parse_chain(chain).map_err(|e| e.with_env_var("chain_pem"))?;
+        let ders: Vec<CertificateDer<'_>> = chain.iter().map(|c| c.der().clone()).collect();
+        view.trust.verify_server(&ders, hostname, SystemTime::now())?;
+        Ok(())
+    }
+}
+
+/// `ctls_trust_verify_server` for a chain held as separate items, as TLS
+/// clients hand it over: `count` items, server certificate first, each
+/// `lens[i]` bytes at `items[i]`: one DER certificate, or PEM text of one or
+/// more certificates. Copied; not kept. Errors as `ctls_trust_verify_server`;
+/// one that concerns an item names `"chain"` and the item (1-based) as its
+/// block.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn ctls_trust_verify_server_items(
+    trust: *const ctls_trust,
+    items: *const *const u8,
+    lens: *const usize,
+    count: usize,
+    hostname: *const c_char,
+    err: *mut *const ctls_error,
+) -> ctls_status {
+    ffi_boundary! { err =>
+        let view = handle::arg(trust, "trust")?;
+        let items = arg_items(items, lens, count)?;
+        let hostname = arg_bytes(hostname, "hostname")?;
+        let hostname = utf8(hostname, "hostname")?;
+        let chain = chain_from_items(&items, "chain")?;
         let ders: Vec<CertificateDer<'_>> = chain.iter().map(|c| c.der().clone()).collect();
         view.trust.verify_server(&ders, hostname, SystemTime::now())?;
         Ok(())

@@ -210,6 +210,26 @@ impl Trust {
         &self.store.anchors.system_certificates
     }
 
+    /// Loads a trust from location values as a caller gives them (paths,
+    /// `file:` URLs, or PEM text; bytes, as the environment holds them),
+    /// relative paths against `base_dir`; errors and warnings name
+    /// `argument`. What every surface's "load a trust" calls.
+    pub fn from_locations<T: AsRef<[u8]>>(
+        values: &[T],
+        base_dir: &std::path::Path,
+        argument: &str,
+        options: &Options,
+    ) -> Result<Trust> {
+        let locations = values
+            .iter()
+            .map(|value| {
+                Location::parse_bytes(value.as_ref(), base_dir)
+                    .map_err(|e| e.with_env_var(argument))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Trust::load(&locations, argument, options)
+    }
+
     /// Every certificate this trust anchors on, as concatenated PEM:
     /// Mozilla's roots, the operating system's (when loaded with them) and
     /// the extras, for a TLS stack that takes certificates rather than

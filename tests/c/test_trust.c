@@ -228,10 +228,53 @@ static void loading_errors(void) {
     free(bundle_path);
 }
 
+/* A chain as separate items, as a TLS client holds it: DER and PEM mixed. */
+static void verification_of_items(void) {
+    const ctls_trust *trust = NULL;
+    const ctls_error *err = NULL;
+    char *bundle = pki("extra-ca.pem");
+    CHECK_STATUS(ctls_trust_load(bundle, &trust, &err), CTLS_OK);
+    free(bundle);
+    size_t leaf_len = 0, intermediate_len = 0, identity_len = 0;
+    char *leaf = read_pki("leaf.der", &leaf_len);
+    char *intermediate = read_pki("intermediate.pem", &intermediate_len);
+    char *identity = read_pki("identity.pem", &identity_len);
+    const uint8_t *items[] = {(const uint8_t *)leaf, (const uint8_t *)intermediate};
+    size_t lens[] = {leaf_len, intermediate_len};
+    CHECK_STATUS(ctls_trust_verify_server_items(trust, items, lens, 2, "localhost", NULL), CTLS_OK);
+    /* Without the intermediate the leaf leads nowhere. */
+    CHECK_STATUS(ctls_trust_verify_server_items(trust, items, lens, 1, "localhost", &err),
+                 CTLS_ERR_CERT_UNTRUSTED);
+    ctls_error_free(err);
+    /* A self-signed Identity as its only (PEM) item. */
+    const uint8_t *one[] = {(const uint8_t *)identity};
+    size_t one_len[] = {identity_len};
+    CHECK_STATUS(ctls_trust_verify_server_items(trust, one, one_len, 1, "identity.local", NULL), CTLS_OK);
+    /* A bad item is named by its position. */
+    const uint8_t *bad[] = {(const uint8_t *)leaf, (const uint8_t *)"not a certificate"};
+    size_t bad_len[] = {leaf_len, 17};
+    CHECK_STATUS(ctls_trust_verify_server_items(trust, bad, bad_len, 2, "localhost", &err),
+                 ctls_error_status(err));
+    CHECK(ctls_error_status(err) == CTLS_ERR_PEM_INVALID || ctls_error_status(err) == CTLS_ERR_CERT_INVALID);
+    CHECK_STR(ctls_error_env_var(err), "chain");
+    CHECK(ctls_error_block(err) == 2);
+    ctls_error_free(err);
+    /* NULL arrays and items. */
+    CHECK_STATUS(ctls_trust_verify_server_items(trust, NULL, lens, 2, "localhost", NULL), CTLS_ERR_NULL_ARGUMENT);
+    const uint8_t *null_item[] = {(const uint8_t *)leaf, NULL};
+    CHECK_STATUS(ctls_trust_verify_server_items(trust, null_item, lens, 2, "localhost", NULL),
+                 CTLS_ERR_NULL_ARGUMENT);
+    free(leaf);
+    free(intermediate);
+    free(identity);
+    ctls_trust_free(trust);
+}
+
 int main(int argc, char **argv) {
     start(argc, argv);
     bundle_and_extras();
     verification();
+    verification_of_items();
     loading_errors();
     return finish("test_trust");
 }

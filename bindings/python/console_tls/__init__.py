@@ -22,7 +22,6 @@ also released when garbage-collected.
 
 from __future__ import annotations
 
-import base64
 import ctypes
 import os
 import ssl
@@ -260,23 +259,12 @@ def _certificate(handle: int) -> Certificate:
     )
 
 
-def _chain_bytes(chain: Chain) -> bytes:
-    """A chain as PEM text or one DER certificate; a list of DER and/or PEM items as PEM."""
-    if isinstance(chain, str):
-        return chain.encode("utf-8")
-    if isinstance(chain, (bytes, bytearray, memoryview)):
-        return bytes(chain)
-    parts = []
-    for item in chain:
-        if isinstance(item, str):
-            parts.append(item.encode("utf-8"))
-        elif bytes(item).lstrip().startswith(b"-----BEGIN "):
-            parts.append(bytes(item))
-        else:
-            body = base64.encodebytes(bytes(item)).replace(b"\n", b"")
-            lines = b"\n".join(body[i : i + 64] for i in range(0, len(body), 64))
-            parts.append(b"-----BEGIN CERTIFICATE-----\n" + lines + b"\n-----END CERTIFICATE-----\n")
-    return b"\n".join(parts)
+def _chain_items(chain: Chain) -> list[bytes]:
+    """A chain as the items the library reads: PEM text (one or more
+    certificates) or one DER certificate each."""
+    if isinstance(chain, (str, bytes, bytearray, memoryview)):
+        chain = [chain]
+    return [item.encode("utf-8") if isinstance(item, str) else bytes(item) for item in chain]
 
 
 # --- handles ---------------------------------------------------------------
@@ -381,8 +369,17 @@ class Trust(_Handle):
         ``chain_pem`` is PEM text (str or bytes), one DER certificate, or a
         list of DER certificates / PEM strings (e.g. what a TLS client got).
         """
-        chain = _chain_bytes(chain_pem)
-        _call(_native.lib().ctls_trust_verify_server, self._h, chain, len(chain), _arg(hostname, "hostname"))
+        items = _chain_items(chain_pem)
+        pointers = (ctypes.c_char_p * len(items))(*items)
+        lens = (ctypes.c_size_t * len(items))(*(len(item) for item in items))
+        _call(
+            _native.lib().ctls_trust_verify_server_items,
+            self._h,
+            pointers,
+            lens,
+            len(items),
+            _arg(hostname, "hostname"),
+        )
 
     @property
     def certificates(self) -> list[Certificate]:

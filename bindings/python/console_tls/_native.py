@@ -117,6 +117,7 @@ _PROTOTYPES = {
     "ctls_trust_extra": (c_void_p, [c_void_p, c_size_t]),
     "ctls_trust_extras_pem": (c_char_p, [c_void_p]),
     "ctls_trust_trusted_pem": (c_char_p, [c_void_p]),
+    "ctls_trust_verify_server_items": (c_int, [c_void_p, POINTER(c_char_p), POINTER(c_size_t), c_size_t, c_char_p, _OUT]),
     "ctls_trust_mozilla_root_count": (c_size_t, [c_void_p]),
     "ctls_trust_system_root_count": (c_size_t, [c_void_p]),
     "ctls_trust_warnings_len": (c_size_t, [c_void_p]),
