@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: Rust (unit, integration, CLI), C (under
-# valgrind), Python and Node. This is the README's test command and what CI
+# valgrind), Python, Node, and the packages as users install them (a wheel
+# from `pip install bindings/python`, the npm tarballs). This is the README's test command and what CI
 # runs. It sets up what it needs itself on a machine with cargo, node/npm,
 # python3 and gcc: openssl, valgrind, pkg-config and g++ (apt-get, when
 # missing and run as root; otherwise it says what to install), npm packages
@@ -65,3 +66,6 @@ npm --prefix npm run build:debug
 target_dir=$(cargo metadata --format-version 1 --no-deps |
   node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).target_directory))')
 CONSOLE_TLS_BIN="$target_dir/debug/console-tls" npm --prefix npm test
+
+echo "== packaging: pip install bindings/python, npm tarballs, used from outside the repository"
+bash tests/packaging.sh
