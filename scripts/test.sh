@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of the project: Rust (unit, integration, CLI), C (under
-# valgrind), Python and Node. This is the README's test command and what CI
-# runs. It sets up what it needs itself on a machine with cargo, node/npm,
-# python3 and gcc: openssl, valgrind, pkg-config and g++ (apt-get, when
-# missing and run as root; otherwise it says what to install), npm packages
-# (npm ci), pytest (into a virtual environment under target/ when python3
-# lacks it), clippy and rustfmt (rustup).
+# valgrind), Python, Node, and the packages as users install them (a wheel
+# from `pip install bindings/python`, the npm tarballs). This is the
+# README's test command and what CI runs. It sets up what it needs itself on
+# a machine with cargo, node/npm, python3 and gcc: openssl, valgrind,
+# pkg-config and g++ (apt-get, when missing and run as root; otherwise it
+# says what to install), python3-venv, npm packages (npm ci), pytest (into a
+# virtual environment under target/ when python3 lacks it), clippy and
+# rustfmt (rustup).
 # Each part prints its own closing line; the script stops at the first part
 # that fails. Everything is built in the debug profile once and shared.
 set -euo pipefail
@@ -28,6 +30,17 @@ fi
 for component in clippy rustfmt; do
   cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1 || rustup component add "$component"
 done
+# tests/packaging.sh makes fresh virtual environments; Debian's python3
+# keeps venv (ensurepip) in a package of its own.
+if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing python3-venv (apt-get)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  else
+    echo "python3 cannot make virtual environments; install python3-venv and run again" >&2
+    exit 1
+  fi
+fi
 python=python3
 if ! python3 -m pytest --version >/dev/null 2>&1; then
   venv=target/test-venv
@@ -65,3 +78,6 @@ npm --prefix npm run build:debug
 target_dir=$(cargo metadata --format-version 1 --no-deps |
   node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).target_directory))')
 CONSOLE_TLS_BIN="$target_dir/debug/console-tls" npm --prefix npm test
+
+echo "== packaging: pip install bindings/python, npm tarballs, used from outside the repository"
+bash tests/packaging.sh

@@ -13,20 +13,10 @@
 const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
+const { platformSuffix } = require('./platform')
 
 const release = process.argv.includes('--release')
 const root = path.resolve(__dirname, '..', '..')
-
-/** The platform suffix napi-rs' loader (binding.js) looks for. */
-function platformSuffix() {
-  const { platform, arch } = process
-  if (platform === 'linux') {
-    const glibc = process.report?.getReport?.().header?.glibcVersionRuntime
-    return `linux-${arch}-${glibc ? 'gnu' : 'musl'}`
-  }
-  if (platform === 'win32') return `win32-${arch}-msvc`
-  return `${platform}-${arch}`
-}
 
 const artifact = {
   linux: 'libconsole_tls_node.so',

@@ -3,7 +3,8 @@
 The library is looked for, in order:
 
 1. the path in the ``CONSOLE_TLS_LIB`` environment variable;
-2. next to this package (where a wheel or an install script puts it);
+2. next to this package: ``pip install bindings/python`` builds it with cargo
+   and bundles it there under the platform's own name (see setup.py);
 3. the cargo target directory of the repository this package sits in
    (``CARGO_TARGET_DIR`` or ``<repo>/target``; the newer of ``release`` and ``debug``);
 4. the system's library path (``ctypes.util.find_library("console_tls")``).
