@@ -26,25 +26,11 @@ const path = require('node:path')
 const tls = require('node:tls')
 const { once } = require('node:events')
 
-function option(name, fallback) {
-  const at = process.argv.indexOf(name)
-  if (at === -1) return fallback
-  const value = Number(process.argv[at + 1])
-  if (!Number.isInteger(value) || value <= 0) {
-    console.error(`${name} needs a positive integer`)
-    process.exit(2)
-  }
-  return value
-}
+const { option, summary } = require('./stats.js')
 
 const ROUNDS = option('--rounds', 200)
 const JSON_OUTPUT = process.argv.includes('--json')
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
-const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]
 
 function get(port, agent) {
   return new Promise((resolve, reject) => {
@@ -101,7 +87,6 @@ async function client(port, identityPem) {
     }
   }
   for (const agent of [...Object.values(agents), ...Object.values(keepAlive)]) agent.destroy()
-  const summary = (xs) => ({ median: median(xs), p10: quantile(xs, 0.1), p90: quantile(xs, 0.9) })
   return {
     rounds: ROUNDS,
     node: process.version,
@@ -117,9 +102,9 @@ async function client(port, identityPem) {
       nodeDefault: summary(samples.keepAliveNodeDefault),
     },
     ratios: {
-      newConnection: median(samples.agentOptions) / median(samples.nodeDefault),
-      caArrayBefore: median(samples.caArray) / median(samples.nodeDefault),
-      keepAlive: median(samples.keepAliveAgentOptions) / median(samples.keepAliveNodeDefault),
+      newConnection: summary(samples.agentOptions).median / summary(samples.nodeDefault).median,
+      caArrayBefore: summary(samples.caArray).median / summary(samples.nodeDefault).median,
+      keepAlive: summary(samples.keepAliveAgentOptions).median / summary(samples.keepAliveNodeDefault).median,
     },
   }
 }

@@ -35,16 +35,7 @@ const tls = require('node:tls')
 
 // ------------------------------------------------------------ arguments
 
-function option(name, fallback) {
-  const at = process.argv.indexOf(name)
-  if (at === -1) return fallback
-  const value = Number(process.argv[at + 1])
-  if (!Number.isInteger(value) || value <= 0) {
-    console.error(`${name} needs a positive integer`)
-    process.exit(2)
-  }
-  return value
-}
+const { option, summary: stats } = require('./stats.js')
 
 // A fresh child measuring require() alone: prints JSON and exits.
 if (process.argv.includes('--require-child')) {
@@ -181,12 +172,6 @@ function plainNode(env, withFacts = false) {
 
 function now() {
   return process.hrtime.bigint()
-}
-
-function stats(samples) {
-  const sorted = Float64Array.from(samples).sort()
-  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
-  return { median: at(0.5), p10: at(0.1), p90: at(0.9), n: sorted.length }
 }
 
 // Two ways to sample, both reported: (1) as the process runs, where a case

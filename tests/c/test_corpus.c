@@ -10,34 +10,6 @@
 
 #define CORPUS "tests/fixtures/corpus/"
 
-/* The whole content of a file, NUL-terminated; free it. */
-static char *read_file(const char *path) {
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) {
-        fprintf(stderr, "cannot open %s (run from the repository root)\n", path);
-        exit(2);
-    }
-    size_t cap = 1 << 16, len = 0, n;
-    char *data = malloc(cap);
-    while (data != NULL && (n = fread(data + len, 1, cap - len - 1, file)) > 0) {
-        len += n;
-        if (cap - len - 1 == 0) {
-            cap *= 2;
-            char *bigger = realloc(data, cap);
-            if (bigger == NULL) {
-                free(data);
-            }
-            data = bigger;
-        }
-    }
-    fclose(file);
-    if (data == NULL) {
-        abort();
-    }
-    data[len] = '\0';
-    return data;
-}
-
 /* Splits `line` at tabs into at most `max` fields; returns how many. */
 static size_t split(char *line, char **fields, size_t max) {
     size_t count = 0;
@@ -102,7 +74,7 @@ static void one_case(char **f) {
 
 int main(int argc, char **argv) {
     start(argc, argv);
-    char *table = read_file(CORPUS "expected.tsv");
+    char *table = read_whole_file(CORPUS "expected.tsv", NULL);
     size_t cases = 0;
     char *line = strchr(table, '\n'); /* the header */
     line = line == NULL ? NULL : line + 1;

@@ -17,34 +17,6 @@
 static const char *const passphrase = "correct horse battery staple";
 static const char *const wrong_passphrase = "Tr0ub4dor&3 wrong one";
 
-/* The whole content of a file, NUL-terminated; free it. */
-static char *read_file(const char *path) {
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) {
-        fprintf(stderr, "cannot open %s (run from the repository root)\n", path);
-        exit(2);
-    }
-    size_t cap = 4096, len = 0, n;
-    char *data = malloc(cap);
-    while (data != NULL && (n = fread(data + len, 1, cap - len - 1, file)) > 0) {
-        len += n;
-        if (cap - len - 1 == 0) {
-            cap *= 2;
-            char *bigger = realloc(data, cap);
-            if (bigger == NULL) {
-                free(data);
-            }
-            data = bigger;
-        }
-    }
-    fclose(file);
-    if (data == NULL) {
-        abort();
-    }
-    data[len] = '\0';
-    return data;
-}
-
 /* The keys' base64 lines, for the secrets checks (the texts stay allocated). */
 #define MAX_LINES 128
 #define MAX_KEYS 4
@@ -54,7 +26,7 @@ static const char *key_lines[MAX_LINES];
 static size_t key_line_count;
 
 static void add_secret_key(const char *path) {
-    char *text = read_file(path);
+    char *text = read_whole_file(path, NULL);
     if (key_count == MAX_KEYS) {
         abort();
     }
@@ -147,7 +119,7 @@ static ctls_status load(const char *cert, const char *key, const char *pass, con
 }
 
 static void corpus(void) {
-    char *manifest = read_file(CORPUS "expected.tsv");
+    char *manifest = read_whole_file(CORPUS "expected.tsv", NULL);
     size_t files = 0;
     char path[512];
     for (char *line = manifest; line != NULL && *line != '\0';) {
@@ -183,8 +155,8 @@ static void corpus(void) {
 
 /* Error paths with the key itself in the arguments and known passphrases. */
 static void secrets(void) {
-    char *encrypted_key = read_file(ENCRYPTED "rsa-pbkdf2-sha256-aes256.pem");
-    char *plain_key = read_file(ENCRYPTED "rsa.pem");
+    char *encrypted_key = read_whole_file(ENCRYPTED "rsa-pbkdf2-sha256-aes256.pem", NULL);
+    char *plain_key = read_whole_file(ENCRYPTED "rsa.pem", NULL);
     const char *rsa_cert = ENCRYPTED "rsa.crt";
     const char *ec_cert = ENCRYPTED "ec.crt";
 

@@ -97,23 +97,25 @@ static inline char *pki_with_prefix(const char *prefix, const char *name) {
     return result;
 }
 
-/* The whole content of a PKI file, NUL-terminated; free it. */
-static inline char *read_pki(const char *name, size_t *len_out) {
-    char *path = pki(name);
+/* The whole content of a file (relative paths from the repository root),
+ * NUL-terminated, its length in *len_out when not NULL; free it. */
+static inline char *read_whole_file(const char *path, size_t *len_out) {
     FILE *file = fopen(path, "rb");
     if (file == NULL) {
-        fprintf(stderr, "cannot open %s\n", path);
-        abort();
+        fprintf(stderr, "cannot open %s (run from the repository root)\n", path);
+        exit(2);
     }
-    free(path);
-    size_t cap = 4096, len = 0;
+    size_t cap = 1 << 16, len = 0, n;
     char *data = malloc(cap);
-    size_t n;
     while (data != NULL && (n = fread(data + len, 1, cap - len - 1, file)) > 0) {
         len += n;
         if (cap - len - 1 == 0) {
             cap *= 2;
-            data = realloc(data, cap);
+            char *bigger = realloc(data, cap);
+            if (bigger == NULL) {
+                free(data);
+            }
+            data = bigger;
         }
     }
     fclose(file);
@@ -124,6 +126,14 @@ static inline char *read_pki(const char *name, size_t *len_out) {
     if (len_out != NULL) {
         *len_out = len;
     }
+    return data;
+}
+
+/* The whole content of a PKI file, NUL-terminated; free it. */
+static inline char *read_pki(const char *name, size_t *len_out) {
+    char *path = pki(name);
+    char *data = read_whole_file(path, len_out);
+    free(path);
     return data;
 }
 
