@@ -33,6 +33,8 @@ struct Case {
     passphrase: Option<String>,
     expected: String,
     key_type: String,
+    /// The warning codes, comma-separated, or `-`.
+    warnings: String,
 }
 
 fn table(name: &str) -> Vec<Vec<String>> {
@@ -63,6 +65,7 @@ fn cases() -> Vec<Case> {
             passphrase: passphrase(&f[3]),
             expected: f[4].clone(),
             key_type: f[5].clone(),
+            warnings: f[6].clone(),
         })
         .collect()
 }
@@ -100,21 +103,35 @@ fn result(case: &Case) -> &'static Result<ServerTls, Error> {
     &loaded()[&case.name]
 }
 
-fn verdict(result: &Result<ServerTls, Error>) -> (String, String) {
+/// Code, key type and warnings, as expected.tsv spells them.
+fn verdict(result: &Result<ServerTls, Error>) -> (String, String, String) {
     match result {
-        Ok(tls) => ("OK".to_owned(), tls.key_type().to_string()),
-        Err(error) => (error.code().as_str().to_owned(), "-".to_owned()),
+        Ok(tls) => {
+            let warnings: Vec<&str> = tls.warnings().iter().map(|w| w.code.as_str()).collect();
+            let warnings = if warnings.is_empty() {
+                "-".to_owned()
+            } else {
+                warnings.join(",")
+            };
+            ("OK".to_owned(), tls.key_type().to_string(), warnings)
+        }
+        Err(error) => (
+            error.code().as_str().to_owned(),
+            "-".to_owned(),
+            "-".to_owned(),
+        ),
     }
 }
 
 #[test]
-fn every_case_gives_its_expected_code_and_key_type() {
+fn every_case_gives_its_expected_code_key_type_and_warnings() {
     if std::env::var_os("CORPUS_BLESS").is_some() {
-        let mut out = String::from("case\tcert\tkey\tpassphrase\texpected\tkey_type\n");
+        let mut out = String::from("case\tcert\tkey\tpassphrase\texpected\tkey_type\twarnings\n");
         for f in table("cases.tsv") {
-            let (code, key_type) = verdict(&load(&f[1], &f[2], passphrase(&f[3]).as_deref()));
+            let (code, key_type, warnings) =
+                verdict(&load(&f[1], &f[2], passphrase(&f[3]).as_deref()));
             out.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{code}\t{key_type}\n",
+                "{}\t{}\t{}\t{}\t{code}\t{key_type}\t{warnings}\n",
                 f[0], f[1], f[2], f[3]
             ));
         }
@@ -125,11 +142,13 @@ fn every_case_gives_its_expected_code_and_key_type() {
     let mut wrong = Vec::new();
     for case in &cases {
         let got = verdict(result(case));
-        if got != (case.expected.clone(), case.key_type.clone()) {
-            wrong.push(format!(
-                "{}: expected {} {}, got {} {}",
-                case.name, case.expected, case.key_type, got.0, got.1
-            ));
+        let want = (
+            case.expected.clone(),
+            case.key_type.clone(),
+            case.warnings.clone(),
+        );
+        if got != want {
+            wrong.push(format!("{}: expected {want:?}, got {got:?}", case.name));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));

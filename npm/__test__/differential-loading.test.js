@@ -31,7 +31,7 @@ function cases() {
     .slice(1)
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => {
-      const [name, cert, key, passphrase, expected, keyType] = line.split('\t')
+      const [name, cert, key, passphrase, expected, keyType, warnings] = line.split('\t')
       return {
         name,
         cert: path.join(CORPUS, cert),
@@ -39,6 +39,7 @@ function cases() {
         passphrase: passphrase === '-' ? undefined : passphrase === '(empty)' ? '' : passphrase,
         expected,
         keyType,
+        warnings,
       }
     })
 }
@@ -120,6 +121,12 @@ test('the corpus gives the expected codes, and Node serves what console-tls acce
       }
     }
     if (code !== c.expected) problems.push(`${c.name}: expected ${c.expected}, got ${code}`)
+    if (out) {
+      // The conformance table's other columns, as every surface reads them.
+      if (out.keyType !== c.keyType) problems.push(`${c.name}: key type ${out.keyType}, expected ${c.keyType}`)
+      const warnings = out.warnings.map((w) => w.code).join(',') || '-'
+      if (warnings !== c.warnings) problems.push(`${c.name}: warnings ${warnings}, expected ${c.warnings}`)
+    }
 
     const node = nodeVerdict(c)
     if ((node === 'OK') !== (code === 'OK')) differing.add(c.name)

@@ -25,7 +25,7 @@ static size_t split(char *line, char **fields, size_t max) {
 }
 
 static void one_case(char **f) {
-    const char *name = f[0], *expected = f[4], *key_type = f[5];
+    const char *name = f[0], *expected = f[4], *key_type = f[5], *warnings = f[6];
     /* "-": no passphrase; "(empty)": the empty one, which means none too. */
     const char *pass = strcmp(f[3], "-") == 0 ? NULL : strcmp(f[3], "(empty)") == 0 ? "" : f[3];
     char cert[512], key[512];
@@ -39,6 +39,15 @@ static void one_case(char **f) {
     if (status == CTLS_OK) {
         CHECK(tls != NULL && err == NULL);
         CHECK_STR(ctls_server_tls_key_type(tls), key_type);
+        /* The warning codes, comma-separated ("-": none), as expected.tsv spells them. */
+        char seen[512] = "";
+        for (size_t i = 0; i < ctls_server_tls_warnings_len(tls); i++) {
+            if (i > 0) {
+                strncat(seen, ",", sizeof seen - strlen(seen) - 1);
+            }
+            strncat(seen, ctls_warning_code(ctls_server_tls_warning(tls, i)), sizeof seen - strlen(seen) - 1);
+        }
+        CHECK_STR(seen[0] == '\0' ? "-" : seen, warnings);
         const uint8_t *der = NULL;
         size_t len = 0;
         CHECK_STATUS(ctls_server_tls_key_der(tls, &der, &len), CTLS_OK);
@@ -83,8 +92,8 @@ int main(int argc, char **argv) {
         if (end != NULL) {
             *end = '\0';
         }
-        char *fields[6];
-        if (line[0] != '#' && split(line, fields, 6) == 6) {
+        char *fields[7];
+        if (line[0] != '#' && split(line, fields, 7) == 7) {
             one_case(fields);
             cases++;
         }

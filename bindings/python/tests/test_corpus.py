@@ -44,6 +44,7 @@ def test_case_gives_its_expected_verdict(case: dict[str, str]) -> None:
     if case["expected"] == "OK":
         tls = console_tls.load_server_tls(cert, key, passphrase)
         assert tls.key_type == case["key_type"]
+        assert (",".join(w.code for w in tls.warnings) or "-") == case["warnings"]
         want = OPENSSL[(case["key"], case["passphrase"])]
         assert hashlib.sha256(tls.key_der).hexdigest() == want
         return
