@@ -283,6 +283,13 @@ export interface IdentityAgentOptions {
   readonly secureContext: import('node:tls').SecureContext
   readonly checkServerIdentity: (hostname: string, cert: import('node:tls').PeerCertificate) => Error | undefined
   readonly rejectUnauthorized: true
+  /**
+   * Names this trust's connection pool in any `https.Agent` (the shared
+   * `globalAgent` included), so that a socket verified with this trust is
+   * never reused by a request made with another trust or none. Ignored by
+   * TLS clients otherwise.
+   */
+  readonly sessionIdContext: string
 }
 
 /**

@@ -258,11 +258,29 @@ function policyCheck(currentHandle) {
   }
 }
 
+/**
+ * A name of its own for each trust's connections. An https.Agent pools
+ * sockets (and caches TLS sessions) by a name made of some connection
+ * options, not `secureContext` nor `checkServerIdentity`: without this, the
+ * shared globalAgent (keep-alive since Node 19) would hand a socket verified
+ * with one trust to a request made with another, or with none. Node reads
+ * `sessionIdContext` only on servers, so on a client it only names the pool.
+ */
+let pools = 0
+const poolName = () => `console-tls/${++pools}`
+/** The pool name of each SecureContext: options of the same trust share their pool. */
+const POOL_NAMES = new WeakMap()
+
 function agentOptions(source) {
   if (source && typeof source[FOLLOW_TRUST] === 'function') return followingOptions(source)
   const context = contextOf(source)
   const handle = trustHandle(source)
-  return { secureContext: context, checkServerIdentity: policyCheck(() => handle), rejectUnauthorized: true }
+  return {
+    secureContext: context,
+    checkServerIdentity: policyCheck(() => handle),
+    rejectUnauthorized: true,
+    sessionIdContext: POOL_NAMES.get(context) ?? POOL_NAMES.set(context, poolName()).get(context),
+  }
 }
 
 /**
@@ -287,7 +305,12 @@ function followingOptions(watcher) {
     }
     handle = trustHandle(trust)
   })
-  return { secureContext: live, checkServerIdentity: policyCheck(() => handle), rejectUnauthorized: true }
+  return {
+    secureContext: live,
+    checkServerIdentity: policyCheck(() => handle),
+    rejectUnauthorized: true,
+    sessionIdContext: poolName(),
+  }
 }
 
 // ---------------------------------------------------------------- rotation

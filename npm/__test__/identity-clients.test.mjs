@@ -201,6 +201,28 @@ for (const [name, client] of Object.entries(CLIENTS)) {
   })
 }
 
+test("the shared globalAgent never hands a socket verified with one trust to a request made without it", async () => {
+  const get = (options) =>
+    new Promise((resolve, reject) => {
+      https
+        .get({ host: 'localhost', port: identity.port, path: discoveryPath, ...options }, (response) => {
+          response.resume()
+          response.on('end', () => resolve(response.socket))
+        })
+        .on('error', reject)
+    })
+  assert.equal(https.globalAgent.keepAlive, true, "Node's globalAgent keeps sockets alive (Node 19 and later)")
+  const trusted = await get(options)
+  // A plain request to the same host and port (here with the same
+  // rejectUnauthorized, which the pool's name includes) must make its own
+  // connection, verified by Node's default trust (which does not know this Identity).
+  await assert.rejects(get({ rejectUnauthorized: true }), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' })
+  await assert.rejects(get({}), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' })
+  // Requests with the same trust share their pool, as they should.
+  assert.equal(await get(options), trusted)
+  https.globalAgent.destroy()
+})
+
 test('agentOptions holds one SecureContext per trust and no ca array', () => {
   const trust = loadTrust({ extraCaCerts: pki.file('identity.pem') })
   const first = agentOptions(trust)
@@ -209,6 +231,7 @@ test('agentOptions holds one SecureContext per trust and no ca array', () => {
   assert.ok(first.secureContext instanceof Object && first.secureContext.context)
   assert.equal('ca' in first, false)
   assert.equal(first.rejectUnauthorized, true)
+  assert.equal(first.sessionIdContext, second.sessionIdContext, 'one connection pool per trust')
   // Another trust (another load) gets its own context.
   assert.notEqual(agentOptions(loadTrust({ extraCaCerts: pki.file('identity.pem') })).secureContext, first.secureContext)
 })
