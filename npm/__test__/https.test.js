@@ -101,6 +101,27 @@ test('agentOptions trusts a self-signed CA:TRUE Identity, which Node alone refus
   }
 })
 
+test("agentOptions adds the operating system's roots when the trust was loaded with system: true", (t) => {
+  const trust = loadTrust({ extraCaCerts: identity.cert, system: true })
+  if (trust.systemRoots === 0) return t.skip('this machine has no operating system root store')
+  const built = []
+  const original = tls.createSecureContext
+  tls.createSecureContext = (options) => {
+    built.push(options)
+    return original(options)
+  }
+  try {
+    agentOptions(trust)
+  } finally {
+    tls.createSecureContext = original
+  }
+  const { ca } = built[0]
+  assert.equal(ca.length, tls.rootCertificates.length + trust.systemRoots + 1)
+  const system = ca.slice(tls.rootCertificates.length, -1)
+  assert.ok(system.every((pem) => pem.startsWith('-----BEGIN CERTIFICATE-----\n')))
+  assert.equal(ca.at(-1), trust.ca[0])
+})
+
 test("agentOptions builds one SecureContext from Node's bundled roots plus the extras (a bare ca would drop the roots)", () => {
   const trust = loadTrust({ extraCaCerts: [identity.cert, root.cert] })
   const built = []
