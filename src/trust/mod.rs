@@ -17,6 +17,7 @@
 //! ```
 
 mod loading;
+mod name_constraints;
 mod path;
 mod roots;
 mod verification;

@@ -15,9 +15,10 @@
 
 use rustls::pki_types::{SignatureVerificationAlgorithm, TrustAnchor};
 use x509_parser::certificate::X509Certificate;
-use x509_parser::extensions::{GeneralName, NameConstraints, ParsedExtension};
+use x509_parser::extensions::{NameConstraints, ParsedExtension};
 use x509_parser::prelude::FromDer;
 
+use super::name_constraints;
 use super::roots::{describe_name, AnchorSource};
 use super::verification::Store;
 use crate::certificate::Certificate;
@@ -32,7 +33,7 @@ pub(crate) const MAX_SIGNATURES: usize = 64;
 /// A certificate of a candidate path, parsed for validation.
 pub(crate) struct Node<'a> {
     pub cert: &'a Certificate,
-    parsed: X509Certificate<'a>,
+    pub(super) parsed: X509Certificate<'a>,
     tbs: &'a [u8],
     signature_algorithm: &'a [u8],
     signature: &'a [u8],
@@ -74,7 +75,7 @@ impl<'a> Node<'a> {
     }
 
     /// RFC 5280's self-issued: subject and issuer are the same name.
-    fn self_issued(&self) -> bool {
+    pub(super) fn self_issued(&self) -> bool {
         self.cert.is_issued_by(self.cert)
     }
 
@@ -506,7 +507,7 @@ pub(crate) fn validate(store: &Store, path: &Path<'_, '_>, now: i64) -> Result<(
     // certificate below it; self-issued CAs are exempt (RFC 5280 6.1.3 (b)).
     for (i, issuer) in all.iter().enumerate().skip(1) {
         if let Some(nc) = issuer.name_constraints() {
-            check_subtrees(nc, issuer.subject(), &all[..i])?;
+            name_constraints::check_subtrees(nc, issuer.subject(), &all[..i])?;
         }
     }
     if let PathAnchor::Bare(index) = path.anchor {
@@ -514,7 +515,11 @@ pub(crate) fn validate(store: &Store, path: &Path<'_, '_>, now: i64) -> Result<(
         if let Some(contents) = &anchor.name_constraints {
             let der = sequence(contents.as_ref());
             match NameConstraints::from_der(&der) {
-                Ok((_, nc)) => check_subtrees(&nc, &describe_name(anchor.subject.as_ref()), &all)?,
+                Ok((_, nc)) => name_constraints::check_subtrees(
+                    &nc,
+                    &describe_name(anchor.subject.as_ref()),
+                    &all,
+                )?,
                 Err(_) => {
                     return Err(constraint(ChainConstraint::UnhandledCriticalExtension {
                         subject: describe_name(anchor.subject.as_ref()),
@@ -601,193 +606,19 @@ pub(crate) fn validate(store: &Store, path: &Path<'_, '_>, now: i64) -> Result<(
     Ok(())
 }
 
-/// Checks the names of `below` (the certificates under the CA `ca`) against
-/// its name constraints, as OpenSSL's NAME_CONSTRAINTS_check: DNS names and
-/// IP addresses of the subjectAltName, the subject as a directory name, and
-/// the server certificate's common name as a host name when it has no DNS
-/// name. Other name types under a constraint of their type are refused:
-/// console-tls does not check them.
-fn check_subtrees(nc: &NameConstraints<'_>, ca: &str, below: &[&Node<'_>]) -> Result<()> {
-    let permitted = nc.permitted_subtrees.as_deref().unwrap_or(&[]);
-    let excluded = nc.excluded_subtrees.as_deref().unwrap_or(&[]);
-    for (position, node) in below.iter().enumerate() {
-        if position > 0 && node.self_issued() {
-            continue;
-        }
-        let mut names: Vec<Name<'_>> = Vec::new();
-        if let Ok(Some(san)) = node.parsed.subject_alternative_name() {
-            for general in &san.value.general_names {
-                names.push(match general {
-                    GeneralName::DNSName(dns) => Name::Dns(dns),
-                    GeneralName::IPAddress(ip) => Name::Ip(ip),
-                    GeneralName::RFC822Name(email) => Name::Other("email", email),
-                    GeneralName::URI(uri) => Name::Other("URI", uri),
-                    _ => continue,
-                });
-            }
-        }
-        if position == 0 && !names.iter().any(|n| matches!(n, Name::Dns(_))) {
-            for cn in node.parsed.subject().iter_common_name() {
-                if let Ok(cn) = cn.as_str() {
-                    if looks_like_host(cn) {
-                        names.push(Name::Dns(cn));
-                    }
-                }
-            }
-        }
-        let subject = node.parsed.subject().as_raw();
-        let subject_is_empty = node.parsed.subject().iter_rdn().next().is_none();
-        if !subject_is_empty {
-            names.push(Name::Directory(subject));
-        }
-        for name in names {
-            let matches = |tree: &x509_parser::extensions::GeneralSubtree<'_>| {
-                subtree_matches(&tree.base, &name)
-            };
-            let shown = name.to_string();
-            if excluded.iter().any(|t| matches(t) == Some(true)) {
-                return Err(constraint(ChainConstraint::NameConstraints {
-                    ca: ca.to_owned(),
-                    name: shown,
-                    excluded: true,
-                }));
-            }
-            let of_type: Vec<_> = permitted.iter().filter_map(matches).collect();
-            if !of_type.is_empty() && !of_type.contains(&true) {
-                return Err(constraint(ChainConstraint::NameConstraints {
-                    ca: ca.to_owned(),
-                    name: shown,
-                    excluded: false,
-                }));
-            }
-            if let Name::Other(..) = name {
-                let constrained = permitted
-                    .iter()
-                    .chain(excluded)
-                    .any(|t| same_type(&t.base, &name));
-                if constrained {
-                    return Err(constraint(ChainConstraint::NameConstraints {
-                        ca: ca.to_owned(),
-                        name: shown,
-                        excluded: false,
-                    }));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-enum Name<'a> {
-    Dns(&'a str),
-    Ip(&'a [u8]),
-    Directory(&'a [u8]),
-    Other(&'static str, &'a str),
-}
-
-impl std::fmt::Display for Name<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Name::Dns(dns) => write!(f, "DNS:{dns}"),
-            Name::Ip(ip) => match ip.len() {
-                4 => write!(f, "IP Address:{}.{}.{}.{}", ip[0], ip[1], ip[2], ip[3]),
-                16 => {
-                    let mut octets = [0u8; 16];
-                    octets.copy_from_slice(ip);
-                    write!(f, "IP Address:{}", std::net::Ipv6Addr::from(octets))
-                }
-                _ => f.write_str("an IP address of unusual length"),
-            },
-            Name::Directory(raw) => match x509_parser::x509::X509Name::from_der(raw) {
-                Ok((_, name)) => write!(f, "the subject {name}"),
-                Err(_) => f.write_str("the subject"),
-            },
-            Name::Other(kind, value) => write!(f, "{kind}:{value}"),
-        }
-    }
-}
-
-fn same_type(base: &GeneralName<'_>, name: &Name<'_>) -> bool {
-    matches!(
-        (base, name),
-        (GeneralName::RFC822Name(_), Name::Other("email", _))
-            | (GeneralName::URI(_), Name::Other("URI", _))
-    )
-}
-
-/// Whether a subtree matches a name: None when the subtree is of another
-/// type (it neither permits nor excludes the name).
-fn subtree_matches(base: &GeneralName<'_>, name: &Name<'_>) -> Option<bool> {
-    match (base, name) {
-        (GeneralName::DNSName(base), Name::Dns(dns)) => Some(dns_within(dns, base)),
-        (GeneralName::IPAddress(base), Name::Ip(ip)) => Some(ip_within(ip, base)),
-        (GeneralName::DirectoryName(base), Name::Directory(subject)) => {
-            Some(directory_within(subject, base.as_raw()))
-        }
-        _ => None,
-    }
-}
-
-/// OpenSSL's nc_dns: the constraint is a suffix of the name on a label
-/// boundary (a leading dot in the constraint means subdomains only);
-/// case-insensitive; an empty constraint matches everything.
-fn dns_within(dns: &str, base: &str) -> bool {
-    let (dns, base) = (dns.as_bytes(), base.as_bytes());
-    if base.is_empty() {
-        return true;
-    }
-    if dns.len() < base.len() {
-        return false;
-    }
-    let start = dns.len() - base.len();
-    if start > 0 && base[0] != b'.' && dns[start - 1] != b'.' {
-        return false;
-    }
-    dns[start..].eq_ignore_ascii_case(base)
-}
-
-/// An address and mask (8 or 32 bytes) against an address of the same family.
-fn ip_within(ip: &[u8], base: &[u8]) -> bool {
-    if base.len() != ip.len() * 2 {
-        return false;
-    }
-    let (address, mask) = base.split_at(ip.len());
-    ip.iter()
-        .zip(address)
-        .zip(mask)
-        .all(|((i, a), m)| i & m == a & m)
-}
-
-/// The constraint's relative distinguished names begin the subject's.
-fn directory_within(subject: &[u8], base: &[u8]) -> bool {
-    match (tlv(subject), tlv(base)) {
-        (Some(subject), Some(base)) => subject.contents.starts_with(base.contents),
-        _ => false,
-    }
-}
-
-/// A common name OpenSSL would check as a host name: letters, digits,
-/// hyphens and at least one dot.
-fn looks_like_host(cn: &str) -> bool {
-    cn.contains('.')
-        && cn
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'*')
-}
-
-fn constraint(constraint: ChainConstraint) -> Error {
+pub(super) fn constraint(constraint: ChainConstraint) -> Error {
     Error::new(ErrorKind::ChainConstraint { constraint })
 }
 
 /// One DER element.
-struct Tlv<'a> {
+pub(super) struct Tlv<'a> {
     tag: u8,
-    contents: &'a [u8],
+    pub(super) contents: &'a [u8],
     rest: &'a [u8],
 }
 
 /// Reads one DER element (definite lengths of up to four bytes).
-fn tlv(input: &[u8]) -> Option<Tlv<'_>> {
+pub(super) fn tlv(input: &[u8]) -> Option<Tlv<'_>> {
     let (&tag, rest) = input.split_first()?;
     let (&first, rest) = rest.split_first()?;
     let (len, rest) = if first < 0x80 {
@@ -906,25 +737,6 @@ mod tests {
             assert!(rest.is_empty());
             assert!(parsed.permitted_subtrees.is_some() || parsed.excluded_subtrees.is_some());
         }
-    }
-
-    #[test]
-    fn dns_constraints_match_on_label_boundaries() {
-        assert!(dns_within("allowed.test", "allowed.test"));
-        assert!(dns_within("www.Allowed.test", "allowed.test"));
-        assert!(dns_within("*.allowed.test", "allowed.test"));
-        assert!(!dns_within("notallowed.test", "allowed.test"));
-        assert!(dns_within("www.allowed.test", ".allowed.test"));
-        assert!(!dns_within("allowed.test", ".allowed.test"));
-        assert!(dns_within("anything.example", ""));
-    }
-
-    #[test]
-    fn ip_constraints_use_the_mask_and_the_family() {
-        let net = [127, 0, 0, 0, 255, 0, 0, 0];
-        assert!(ip_within(&[127, 1, 2, 3], &net));
-        assert!(!ip_within(&[10, 0, 0, 1], &net));
-        assert!(!ip_within(&[0; 16], &net));
     }
 
     #[test]
