@@ -29,10 +29,13 @@ for component in clippy rustfmt; do
   cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1 || rustup component add "$component"
 done
 python=python3
-if ! python3 -m pytest --version >/dev/null 2>&1; then
+# pytest for the Python binding; prometheus_client's text parser checks the
+# Node addon's sslMetrics output (npm/__test__/health.test.js, via $PYTHON).
+has_python_tools() { "$1" -c 'import pytest, prometheus_client' >/dev/null 2>&1; }
+if ! has_python_tools python3; then
   venv=target/test-venv
-  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -m pytest --version >/dev/null 2>&1; then
-    echo "pytest is not installed for python3: installing it into $venv"
+  if [ ! -x "$venv/bin/python" ] || ! has_python_tools "$venv/bin/python"; then
+    echo "pytest or prometheus_client is not installed for python3: installing them into $venv"
     if ! python3 -m venv "$venv" 2>/dev/null; then
       # Debian's python3 keeps venv (ensurepip) in a package of its own.
       if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -43,7 +46,7 @@ if ! python3 -m pytest --version >/dev/null 2>&1; then
         exit 1
       fi
     fi
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check pytest
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check pytest prometheus_client
   fi
   python=$venv/bin/python
 fi
@@ -64,4 +67,4 @@ echo "== node: addon (debug build), typings, node --test"
 npm --prefix npm run build:debug
 target_dir=$(cargo metadata --format-version 1 --no-deps |
   node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).target_directory))')
-CONSOLE_TLS_BIN="$target_dir/debug/console-tls" npm --prefix npm test
+PYTHON="$python" CONSOLE_TLS_BIN="$target_dir/debug/console-tls" npm --prefix npm test
