@@ -40,6 +40,21 @@ export declare class ConfigWatcher {
   reload(): Promise<Config | null>
 }
 
+/**
+ * The core's `Config`, held so that health is judged on what was loaded
+ * rather than on JavaScript's copy of it.
+ */
+export declare class ConfigHandle {
+  /**
+   * Spring Boot's `ssl` health component (see the core's `health`
+   * module) as JSON text: a `serde_json::Value` would sort the keys,
+   * and Spring Boot's order (subject, issuer, serialNumber, …) is kept.
+   */
+  sslHealthJson(args?: HealthArgs | undefined | null): string
+  /** The Prometheus text (format 0.0.4). */
+  sslMetrics(args?: HealthArgs | undefined | null): string
+}
+
 /** The core's `Trust`, held for `verifyServer`. */
 export declare class TrustHandle {
   /** One entry per extra certificate, in the order of `ca`. */
@@ -95,6 +110,11 @@ export interface Config {
   identity: Identity
   /** Every warning, each naming its variable. */
   warnings: Array<WarningInfo>
+  /**
+   * The core's configuration, for `sslHealth`/`sslMetrics` (hidden
+   * behind a symbol by the public wrapper).
+   */
+  handle: ConfigHandle
 }
 
 /**
@@ -105,6 +125,14 @@ export declare function contractVariables(): Array<string>
 
 /** The core library's version. */
 export declare function coreVersion(): string
+
+/** `sslHealth`/`sslMetrics` options, as the wrapper passes them. */
+export interface HealthArgs {
+  /** Milliseconds (default 14 days). */
+  warningThreshold?: number
+  /** Milliseconds since the epoch (default: now). */
+  now?: number
+}
 
 /** Identity's URLs. */
 export interface Identity {

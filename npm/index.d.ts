@@ -300,6 +300,59 @@ export interface IdentityAgentOptions {
  */
 export declare function agentOptions(trust: Trust | Watcher): IdentityAgentOptions
 
+/** `sslHealth`/`sslMetrics` options. */
+export interface HealthOptions {
+  /** A certificate ending within this many milliseconds is `WILL_EXPIRE_SOON` (default 14 days, Spring Boot's). */
+  warningThreshold?: number
+  /** The instant judged (default: now). */
+  now?: Date | number
+}
+
+/** A certificate's verdict; `message` says why unless `VALID`. */
+export interface CertificateValidity {
+  status: 'VALID' | 'EXPIRED' | 'NOT_YET_VALID' | 'WILL_EXPIRE_SOON'
+  message?: string
+}
+
+/** One certificate as Spring Boot's `ssl` health shows it. */
+export interface HealthCertificate {
+  subject: string
+  issuer: string
+  /** Upper-case hex. */
+  serialNumber: string
+  /** notBefore, RFC 3339. */
+  validityStarts: string
+  /** notAfter, RFC 3339. */
+  validityEnds: string
+  validity: CertificateValidity
+}
+
+/** A chain: a listener's (`alias` `server`/`management`) or one extra CA (`alias` its subject). */
+export interface HealthChain {
+  alias: string
+  certificates: HealthCertificate[]
+}
+
+/** Spring Boot 3.4's `ssl` health component. */
+export interface SslHealth {
+  /** `OUT_OF_SERVICE` when any certificate is expired or not yet valid. */
+  status: 'UP' | 'OUT_OF_SERVICE'
+  details: {
+    /** Every certificate `VALID` or `WILL_EXPIRE_SOON`. */
+    validChains: HealthChain[]
+    invalidChains: HealthChain[]
+  }
+}
+
+/** Certificate health of both listeners and `NODE_EXTRA_CA_CERTS`, shaped like Spring Boot's `ssl` health component. */
+export declare function sslHealth(config: Config | Watcher, options?: HealthOptions): SslHealth
+
+/**
+ * The same in Prometheus text format 0.0.4: `ssl_chains{status}` and
+ * `ssl_chain_expiry_seconds{bundle,chain,certificate}` (negative once expired).
+ */
+export declare function sslMetrics(config: Config | Watcher, options?: HealthOptions): string
+
 /** Every problem of the configuration at once; never throws for configuration problems. */
 export declare function check(env?: Env | null, options?: LoadOptions): Report
 

@@ -11,6 +11,8 @@ const args = require('./arguments.js')
 
 /** Where a loaded trust keeps its native handle (not enumerable, not copied by spreads or JSON). */
 const TRUST_HANDLE = Symbol('console-tls.trust')
+// The core's configuration behind a loaded config, for sslHealth/sslMetrics.
+const CONFIG_HANDLE = Symbol('console-tls.config')
 
 /** The variables of the contract, in its order. */
 const CONTRACT_VARIABLES = Object.freeze(native.contractVariables())
@@ -89,7 +91,7 @@ function publicTrust(trust) {
 }
 
 function publicConfig(config) {
-  return {
+  const data = {
     server: config.server ?? null,
     management: config.management ?? null,
     trust: publicTrust(config.trust),
@@ -101,6 +103,8 @@ function publicConfig(config) {
     },
     warnings: config.warnings,
   }
+  Object.defineProperty(data, CONFIG_HANDLE, { value: config.handle })
+  return data
 }
 
 function loadFromEnv(env, options) {
@@ -483,6 +487,41 @@ function watchServer(server, env, options, onError) {
   })
 }
 
+function configHandle(config) {
+  // A watcher stands for its current configuration.
+  const current = config && typeof config.close === 'function' && 'current' in config ? config.current : config
+  const handle = current && current[CONFIG_HANDLE]
+  if (!handle) {
+    throw args.invalidArgType(
+      'config',
+      'a config that loadFromEnv() or watch() returned (a copy has lost its handle), or a watcher',
+      config,
+    )
+  }
+  return handle
+}
+
+function healthArgs(options) {
+  const o = args.optionalObject(options, 'options') ?? {}
+  const warningThreshold = args.optionalNumber(o.warningThreshold, 'options.warningThreshold')
+  if (warningThreshold !== undefined && !(warningThreshold >= 0 && Number.isFinite(warningThreshold))) {
+    throw new RangeError(
+      `The value of "options.warningThreshold" is out of range. It must be a finite number >= 0 (milliseconds). Received ${warningThreshold}`,
+    )
+  }
+  return { warningThreshold, now: args.optionalTime(o.now, 'options.now') }
+}
+
+/** Spring Boot's `ssl` health component for a loaded config (see index.d.ts). */
+function sslHealth(config, options) {
+  return JSON.parse(configHandle(config).sslHealthJson(healthArgs(options)))
+}
+
+/** The config's certificate metrics in Prometheus text format 0.0.4. */
+function sslMetrics(config, options) {
+  return configHandle(config).sslMetrics(healthArgs(options))
+}
+
 function check(env, options) {
   return native.check(contractVars(env), nativeOptions(options))
 }
@@ -497,6 +536,8 @@ module.exports = {
   verifyServer,
   agentOptions,
   check,
+  sslHealth,
+  sslMetrics,
   watch,
   watchServer,
   CONTRACT_VARIABLES,

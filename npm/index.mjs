@@ -14,6 +14,8 @@ export const {
   verifyServer,
   agentOptions,
   check,
+  sslHealth,
+  sslMetrics,
   watch,
   watchServer,
   CONTRACT_VARIABLES,

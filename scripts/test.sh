@@ -5,9 +5,9 @@
 # README's test command and what CI runs. It sets up what it needs itself on
 # a machine with cargo, node/npm, python3 and gcc: openssl, valgrind,
 # pkg-config and g++ (apt-get, when missing and run as root; otherwise it
-# says what to install), python3-venv, npm packages (npm ci), pytest (into a
-# virtual environment under target/ when python3 lacks it), clippy and
-# rustfmt (rustup).
+# says what to install), python3-venv, npm packages (npm ci), pytest and
+# prometheus_client (into a virtual environment under target/ when python3
+# lacks them), clippy and rustfmt (rustup).
 # Each part prints its own closing line; the script stops at the first part
 # that fails. Everything is built in the debug profile once and shared.
 set -euo pipefail
@@ -42,10 +42,13 @@ if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
   fi
 fi
 python=python3
-if ! python3 -m pytest --version >/dev/null 2>&1; then
+# pytest for the Python binding; prometheus_client's text parser checks the
+# Node addon's sslMetrics output (npm/__test__/health.test.js, via $PYTHON).
+has_python_tools() { "$1" -c 'import pytest, prometheus_client' >/dev/null 2>&1; }
+if ! has_python_tools python3; then
   venv=target/test-venv
-  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -m pytest --version >/dev/null 2>&1; then
-    echo "pytest is not installed for python3: installing it into $venv"
+  if [ ! -x "$venv/bin/python" ] || ! has_python_tools "$venv/bin/python"; then
+    echo "pytest or prometheus_client is not installed for python3: installing them into $venv"
     if ! python3 -m venv "$venv" 2>/dev/null; then
       # Debian's python3 keeps venv (ensurepip) in a package of its own.
       if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -56,7 +59,7 @@ if ! python3 -m pytest --version >/dev/null 2>&1; then
         exit 1
       fi
     fi
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check pytest
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check pytest prometheus_client
   fi
   python=$venv/bin/python
 fi
@@ -77,7 +80,7 @@ echo "== node: addon (debug build), typings, node --test"
 npm --prefix npm run build:debug
 target_dir=$(cargo metadata --format-version 1 --no-deps |
   node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).target_directory))')
-CONSOLE_TLS_BIN="$target_dir/debug/console-tls" npm --prefix npm test
+PYTHON="$python" CONSOLE_TLS_BIN="$target_dir/debug/console-tls" npm --prefix npm test
 
 echo "== packaging: pip install bindings/python, npm tarballs, used from outside the repository"
 bash tests/packaging.sh

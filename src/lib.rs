@@ -27,7 +27,8 @@
 //! accounted for) → [`certificate`] and [`key`] → [`server_tls`] (a listener's
 //! identity); [`trust`] (extra CAs and server verification) and [`identity`]
 //! (Identity's URLs) → [`config`] (everything the environment configures) and
-//! [`report`] (every problem at once, for `console-tls check`).
+//! [`report`] (every problem at once, for `console-tls check`); [`health`]
+//! (certificate validity as Spring Boot's `ssl` health and Prometheus metrics).
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
@@ -40,6 +41,7 @@ pub mod error;
 #[cfg(feature = "c-api")]
 #[allow(unsafe_code)]
 pub mod ffi;
+pub mod health;
 pub mod identity;
 pub mod key;
 pub mod location;
@@ -57,6 +59,7 @@ pub mod warning;
 pub use certificate::{Certificate, CertificateInfo};
 pub use config::Config;
 pub use error::{Error, ErrorCode, ErrorKind, Result, Source};
+pub use health::{HealthOptions, SslHealth};
 pub use identity::Identity;
 pub use key::{KeyFormat, KeyType, PrivateKey};
 pub use location::Location;

@@ -89,6 +89,83 @@ fn check_reports_every_problem_and_exits_1() {
 }
 
 #[test]
+fn check_prometheus_prints_the_metrics_or_the_problems() {
+    let vars = [
+        ("SERVER_SSL_ENABLED", "true".into()),
+        ("SERVER_SSL_CERTIFICATE", identity("rsa-chain.pem")),
+        (
+            "SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
+            identity("rsa-pkcs1.pem"),
+        ),
+    ];
+    let out = console_tls(&["check", "--prometheus"], &vars);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let chain =
+        console_tls::certificate::parse_chain(&common::fixture_bytes("identity", "rsa-chain.pem"))
+            .unwrap();
+    let expiry: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("ssl_chain_expiry_seconds{"))
+        .collect();
+    assert_eq!(expiry.len(), chain.len(), "{text}");
+    for (line, cert) in expiry.iter().zip(&chain) {
+        let labels = format!(
+            "ssl_chain_expiry_seconds{{bundle=\"server\",chain=\"server\",certificate=\"{}\"}} ",
+            cert.info().serial
+        );
+        assert!(line.starts_with(&labels), "{line}");
+    }
+    assert!(
+        text.lines().any(|l| l == "# TYPE ssl_chains gauge"),
+        "{text}"
+    );
+    // One chain, judged by the fixture's own dates, counted once.
+    let counts: i64 = text
+        .lines()
+        .filter(|l| l.starts_with("ssl_chains{"))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(counts, 1, "{text}");
+
+    // The threshold is the CLI's to set: a century makes the chain expire soon.
+    let out = console_tls(
+        &["check", "--prometheus", "--warning-threshold-days", "36500"],
+        &vars,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l == "ssl_chains{status=\"will-expire-soon\"} 1"),
+        "{text}"
+    );
+
+    // With problems: no metrics, the report on stderr, exit 1 as `check`.
+    let out = console_tls(
+        &["check", "--prometheus"],
+        &[
+            ("SERVER_SSL_ENABLED", "true".into()),
+            ("SERVER_SSL_CERTIFICATE", identity("rsa-chain.pem")),
+            (
+                "SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
+                identity("p256-pkcs8.pem"),
+            ),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("ERR_KEY_MISMATCH"));
+    assert_eq!(
+        console_tls(&["check", "--prometheus", "--json"], &vars)
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_eq!(
         console_tls(&["check", "--no-such-flag"], &[]).status.code(),

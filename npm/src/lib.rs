@@ -200,11 +200,99 @@ pub struct Config {
     pub identity: trust::Identity,
     /// Every warning, each naming its variable.
     pub warnings: Vec<WarningInfo>,
+    /// The core's configuration, for `sslHealth`/`sslMetrics` (hidden
+    /// behind a symbol by the public wrapper).
+    pub handle: ConfigHandle,
+}
+
+/// The core's `Config`, held so that health is judged on what was loaded
+/// rather than on JavaScript's copy of it.
+#[napi]
+pub struct ConfigHandle {
+    inner: console_tls::Config,
+}
+
+/// `sslHealth`/`sslMetrics` options, as the wrapper passes them.
+#[napi(object)]
+pub struct HealthArgs {
+    /// Milliseconds (default 14 days).
+    pub warning_threshold: Option<f64>,
+    /// Milliseconds since the epoch (default: now).
+    pub now: Option<f64>,
+}
+
+impl HealthArgs {
+    fn to_core(
+        args: Option<HealthArgs>,
+    ) -> Result<(console_tls::HealthOptions, std::time::SystemTime)> {
+        let args = args.unwrap_or(HealthArgs {
+            warning_threshold: None,
+            now: None,
+        });
+        let options = match args.warning_threshold {
+            None => console_tls::HealthOptions::default(),
+            Some(ms) => console_tls::HealthOptions::with_warning_threshold(
+                std::time::Duration::try_from_secs_f64(ms / 1000.0).map_err(|_| {
+                    Error::new(
+                        Status::InvalidArg,
+                        format!("warningThreshold must be a finite, non-negative number of milliseconds; received {ms}"),
+                    )
+                })?,
+            ),
+        };
+        let now = match args.now {
+            None => std::time::SystemTime::now(),
+            Some(ms) if ms.is_finite() => {
+                let offset = std::time::Duration::from_secs_f64((ms / 1000.0).abs());
+                let time = if ms >= 0.0 {
+                    std::time::UNIX_EPOCH.checked_add(offset)
+                } else {
+                    std::time::UNIX_EPOCH.checked_sub(offset)
+                };
+                time.ok_or_else(|| {
+                    Error::new(
+                        Status::InvalidArg,
+                        format!("now is out of range; received {ms}"),
+                    )
+                })?
+            }
+            Some(ms) => {
+                return Err(Error::new(
+                    Status::InvalidArg,
+                    format!("now must be a valid time; received {ms}"),
+                ))
+            }
+        };
+        Ok((options, now))
+    }
+}
+
+#[napi]
+impl ConfigHandle {
+    /// Spring Boot's `ssl` health component (see the core's `health`
+    /// module) as JSON text: a `serde_json::Value` would sort the keys,
+    /// and Spring Boot's order (subject, issuer, serialNumber, …) is kept.
+    #[napi]
+    pub fn ssl_health_json(&self, args: Option<HealthArgs>) -> Result<String> {
+        let (options, now) = HealthArgs::to_core(args)?;
+        let health = console_tls::health::ssl_health(&self.inner, &options, now);
+        serde_json::to_string(&health).map_err(|e| Error::from_reason(e.to_string()))
+    }
+
+    /// The Prometheus text (format 0.0.4).
+    #[napi]
+    pub fn ssl_metrics(&self, args: Option<HealthArgs>) -> Result<String> {
+        let (options, now) = HealthArgs::to_core(args)?;
+        Ok(console_tls::health::prometheus(&self.inner, &options, now))
+    }
 }
 
 impl From<&console_tls::Config> for Config {
     fn from(config: &console_tls::Config) -> Self {
         Config {
+            handle: ConfigHandle {
+                inner: config.clone(),
+            },
             server: config.server.as_ref().map(ServerTls::from),
             management: config.management.as_ref().map(ServerTls::from),
             trust: trust::Trust::from(&config.trust),

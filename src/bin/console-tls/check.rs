@@ -26,6 +26,34 @@ pub fn run(env: &EnvArgs, json: bool) -> ExitCode {
     exit_code(&report)
 }
 
+/// `check --prometheus`: the certificates' health as Prometheus metrics on
+/// stdout, exit 0; with problems, no metrics (the configuration does not
+/// load), the readable report on stderr and exit 1, as `check`.
+pub fn prometheus(env: &EnvArgs, warning_threshold: Duration) -> ExitCode {
+    let settings = env.settings();
+    let options = env.options();
+    let report = report::check(&settings, &options);
+    if !report.is_clean() {
+        eprint!("{}", render(&report));
+        return exit_code(&report);
+    }
+    match console_tls::Config::load(&settings, &options) {
+        Ok(config) => {
+            let options = console_tls::HealthOptions::with_warning_threshold(warning_threshold);
+            print!(
+                "{}",
+                console_tls::health::prometheus(&config, &options, std::time::SystemTime::now())
+            );
+            ExitCode::SUCCESS
+        }
+        // A file changed between the check and the load.
+        Err(error) => {
+            eprintln!("console-tls: {}: {error}", error.code());
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn exit_code(report: &Report) -> ExitCode {
     if report.is_clean() {
         ExitCode::SUCCESS

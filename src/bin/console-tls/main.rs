@@ -77,8 +77,18 @@ struct CheckArgs {
     #[command(flatten)]
     env: EnvArgs,
     /// Print the report as JSON (with --watch: one JSON object per line).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "prometheus")]
     json: bool,
+    /// Print the certificates' health as Prometheus metrics (text format
+    /// 0.0.4: ssl_chains{status}, ssl_chain_expiry_seconds{bundle,chain,certificate})
+    /// instead of the report; with problems, the report goes to stderr.
+    #[arg(long, conflicts_with = "watch")]
+    prometheus: bool,
+    /// With --prometheus: a certificate ending within this many days is
+    /// will-expire-soon (Spring Boot's default, 14).
+    #[arg(long, value_name = "DAYS", default_value_t = 14, requires = "prometheus",
+          value_parser = clap::value_parser!(u64).range(0..=36_500))]
+    warning_threshold_days: u64,
     /// Keep running and print a new report each time the files behind the
     /// configuration change (certificates, keys, NODE_EXTRA_CA_CERTS), until interrupted.
     #[arg(long)]
@@ -96,6 +106,10 @@ fn main() -> ExitCode {
             &args.env,
             args.json,
             std::time::Duration::from_millis(args.interval_ms),
+        ),
+        Command::Check(args) if args.prometheus => check::prometheus(
+            &args.env,
+            std::time::Duration::from_secs(args.warning_threshold_days * 24 * 60 * 60),
         ),
         Command::Check(args) => check::run(&args.env, args.json),
         Command::Inspect(args) => inspect::run(&args),
