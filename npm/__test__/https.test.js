@@ -101,9 +101,8 @@ test('agentOptions trusts a self-signed CA:TRUE Identity, which Node alone refus
   }
 })
 
-test("agentOptions adds the operating system's roots when the trust was loaded with system: true", (t) => {
-  const trust = loadTrust({ extraCaCerts: identity.cert, system: true })
-  if (trust.systemRoots === 0) return t.skip('this machine has no operating system root store')
+/** The options of every tls.createSecureContext call `fn` makes. */
+function contextsBuilt(fn) {
   const built = []
   const original = tls.createSecureContext
   tls.createSecureContext = (options) => {
@@ -111,11 +110,17 @@ test("agentOptions adds the operating system's roots when the trust was loaded w
     return original(options)
   }
   try {
-    agentOptions(trust)
+    fn()
   } finally {
     tls.createSecureContext = original
   }
-  const { ca } = built[0]
+  return built
+}
+
+test("agentOptions adds the operating system's roots when the trust was loaded with system: true", (t) => {
+  const trust = loadTrust({ extraCaCerts: identity.cert, system: true })
+  if (trust.systemRoots === 0) return t.skip('this machine has no operating system root store')
+  const { ca } = contextsBuilt(() => agentOptions(trust))[0]
   assert.equal(ca.length, tls.rootCertificates.length + trust.systemRoots + 1)
   const system = ca.slice(tls.rootCertificates.length, -1)
   assert.ok(system.every((pem) => pem.startsWith('-----BEGIN CERTIFICATE-----\n')))
@@ -124,19 +129,11 @@ test("agentOptions adds the operating system's roots when the trust was loaded w
 
 test("agentOptions builds one SecureContext from Node's bundled roots plus the extras (a bare ca would drop the roots)", () => {
   const trust = loadTrust({ extraCaCerts: [identity.cert, root.cert] })
-  const built = []
-  const original = tls.createSecureContext
-  tls.createSecureContext = (options) => {
-    built.push(options)
-    return original(options)
-  }
-  try {
+  const built = contextsBuilt(() => {
     const first = agentOptions(trust)
     const again = agentOptions(trust)
     assert.equal(again.secureContext, first.secureContext)
-  } finally {
-    tls.createSecureContext = original
-  }
+  })
   assert.equal(built.length, 1, 'the context is built once per trust')
   const { ca } = built[0]
   assert.equal(ca.length, tls.rootCertificates.length + 2)
