@@ -46,7 +46,8 @@ python=python3
 # Node addon's sslMetrics output (npm/__test__/health.test.js, via $PYTHON).
 has_python_tools() { "$1" -c 'import pytest, prometheus_client' >/dev/null 2>&1; }
 if ! has_python_tools python3; then
-  venv=target/test-venv
+  # Absolute: the Node tests run from npm/ and call it as $PYTHON.
+  venv=$PWD/target/test-venv
   if [ ! -x "$venv/bin/python" ] || ! has_python_tools "$venv/bin/python"; then
     echo "pytest or prometheus_client is not installed for python3: installing them into $venv"
     if ! python3 -m venv "$venv" 2>/dev/null; then
