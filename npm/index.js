@@ -229,17 +229,32 @@ function secureContextFor(trust, handle) {
   return tls.createSecureContext({ ca: [...tls.rootCertificates, ...handle.systemCa(), ...trust.ca] })
 }
 
-/** One SecureContext per loaded trust, however often agentOptions() is asked. */
-const CONTEXTS = new WeakMap()
+/**
+ * A name of its own for each trust's connections. An https.Agent pools
+ * sockets (and caches TLS sessions) by a name made of some connection
+ * options, not `secureContext` nor `checkServerIdentity`: without this, the
+ * shared globalAgent (keep-alive since Node 19) would hand a socket verified
+ * with one trust to a request made with another, or with none. Node reads
+ * `sessionIdContext` only on servers, so on a client it only names the pool.
+ */
+let pools = 0
+const poolName = () => `console-tls/${++pools}`
 
-function contextOf(trust) {
-  const handle = trustHandle(trust)
-  let context = CONTEXTS.get(handle)
-  if (!context) {
-    context = secureContextFor(trust, handle)
-    CONTEXTS.set(handle, context)
+/** Per loaded trust (its handle): its one SecureContext and its pool's name, however often agentOptions() is asked. */
+const CONNECTIONS = new WeakMap()
+
+function connectionsOf(trust, handle) {
+  let connections = CONNECTIONS.get(handle)
+  if (!connections) {
+    connections = { secureContext: secureContextFor(trust, handle), pool: poolName() }
+    CONNECTIONS.set(handle, connections)
   }
-  return context
+  return connections
+}
+
+/** What watch() returns (agentOptions and sslHealth take one for its current configuration). */
+function isWatcher(value) {
+  return value !== null && typeof value === 'object' && typeof value[FOLLOW_TRUST] === 'function'
 }
 
 /**
@@ -262,28 +277,15 @@ function policyCheck(currentHandle) {
   }
 }
 
-/**
- * A name of its own for each trust's connections. An https.Agent pools
- * sockets (and caches TLS sessions) by a name made of some connection
- * options, not `secureContext` nor `checkServerIdentity`: without this, the
- * shared globalAgent (keep-alive since Node 19) would hand a socket verified
- * with one trust to a request made with another, or with none. Node reads
- * `sessionIdContext` only on servers, so on a client it only names the pool.
- */
-let pools = 0
-const poolName = () => `console-tls/${++pools}`
-/** The pool name of each SecureContext: options of the same trust share their pool. */
-const POOL_NAMES = new WeakMap()
-
 function agentOptions(source) {
-  if (source && typeof source[FOLLOW_TRUST] === 'function') return followingOptions(source)
-  const context = contextOf(source)
+  if (isWatcher(source)) return followingOptions(source)
   const handle = trustHandle(source)
+  const { secureContext, pool } = connectionsOf(source, handle)
   return {
-    secureContext: context,
+    secureContext,
     checkServerIdentity: policyCheck(() => handle),
     rejectUnauthorized: true,
-    sessionIdContext: POOL_NAMES.get(context) ?? POOL_NAMES.set(context, poolName()).get(context),
+    sessionIdContext: pool,
   }
 }
 
@@ -303,11 +305,12 @@ function followingOptions(watcher) {
   watcher[FOLLOW_TRUST]((trust) => {
     // A reload for a listener's files brings the same extras: keep the context.
     const ca = trust.ca.join('')
+    handle = trustHandle(trust)
     if (ca !== shownCa) {
-      live.context = contextOf(trust).context
+      // The native context inside the trust's SecureContext.
+      live.context = connectionsOf(trust, handle).secureContext.context
       shownCa = ca
     }
-    handle = trustHandle(trust)
   })
   return {
     secureContext: live,
@@ -489,7 +492,7 @@ function watchServer(server, env, options, onError) {
 
 function configHandle(config) {
   // A watcher stands for its current configuration.
-  const current = config && typeof config.close === 'function' && 'current' in config ? config.current : config
+  const current = isWatcher(config) ? config.current : config
   const handle = current && current[CONFIG_HANDLE]
   if (!handle) {
     throw args.invalidArgType(
@@ -502,7 +505,7 @@ function configHandle(config) {
 }
 
 function healthArgs(options) {
-  const o = args.optionalObject(options, 'options') ?? {}
+  const o = args.optionalObject(options, 'options')
   const warningThreshold = args.optionalNumber(o.warningThreshold, 'options.warningThreshold')
   if (warningThreshold !== undefined && !(warningThreshold >= 0 && Number.isFinite(warningThreshold))) {
     throw new RangeError(

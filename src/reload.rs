@@ -269,6 +269,7 @@ impl FileWatch {
 pub struct ConfigWatcher {
     settings: Settings,
     options: Options,
+    /// The watch's files, kept outside its lock so that `files()` can lend them.
     files: Vec<PathBuf>,
     /// The file signatures, held by one poll (or reload) at a time.
     watch: Mutex<FileWatch>,
@@ -309,22 +310,12 @@ impl ConfigWatcher {
 
     /// Hash contents every `polls` polls even when metadata is unchanged
     /// (0 turns the safety net off).
-    pub fn with_full_check_every(self, polls: u64) -> ConfigWatcher {
-        let ConfigWatcher {
-            settings,
-            options,
-            files,
-            watch,
-            current,
-        } = self;
-        let watch = into_inner(watch).with_full_check_every(polls);
-        ConfigWatcher {
-            settings,
-            options,
-            files,
-            watch: Mutex::new(watch),
-            current,
-        }
+    pub fn with_full_check_every(mut self, polls: u64) -> ConfigWatcher {
+        self.watch
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .full_check_every = polls;
+        self
     }
 
     /// The last good configuration; never waits for a reload in progress.
@@ -387,10 +378,6 @@ impl ConfigWatcher {
             Err(error) => Poll::Failed(error),
         }
     }
-}
-
-fn into_inner<T>(mutex: Mutex<T>) -> T {
-    mutex.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The files behind everything `settings` configures (inline values and

@@ -24,21 +24,18 @@ workspace's own), so a test build reuses what cargo already compiled.
 """
 
 import os
-import sys
+import runpy
 
 from setuptools import setup
 from setuptools.command.bdist_wheel import bdist_wheel
 from setuptools.command.build_ext import build_ext
 from setuptools_rust import Binding, RustExtension
 
-if sys.platform == "darwin":
-    LIBRARY = "libconsole_tls.dylib"
-elif sys.platform == "win32":
-    LIBRARY = "console_tls.dll"
-else:
-    LIBRARY = "libconsole_tls.so"
-STEM = LIBRARY.split(".")[0]
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The file name the package loads the library by (_native.py, read without
+# importing the package: only the standard library runs).
+LIBRARY = runpy.run_path(os.path.join(HERE, "console_tls", "_native.py"))["_FILE_NAME"]
+STEM = LIBRARY.split(".")[0]
 
 
 class BuildLibrary(build_ext):
