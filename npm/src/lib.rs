@@ -32,6 +32,7 @@ mod trust;
 mod watch;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
 use napi::{Env, Task};
@@ -209,7 +210,8 @@ pub struct Config {
 /// rather than on JavaScript's copy of it.
 #[napi]
 pub struct ConfigHandle {
-    inner: console_tls::Config,
+    // Shared, not copied: every load and reload makes one.
+    inner: Arc<console_tls::Config>,
 }
 
 /// `sslHealth`/`sslMetrics` options, as the wrapper passes them.
@@ -287,17 +289,15 @@ impl ConfigHandle {
     }
 }
 
-impl From<&console_tls::Config> for Config {
-    fn from(config: &console_tls::Config) -> Self {
+impl From<Arc<console_tls::Config>> for Config {
+    fn from(config: Arc<console_tls::Config>) -> Self {
         Config {
-            handle: ConfigHandle {
-                inner: config.clone(),
-            },
             server: config.server.as_ref().map(ServerTls::from),
             management: config.management.as_ref().map(ServerTls::from),
             trust: trust::Trust::from(&config.trust),
             identity: trust::Identity::from(&config.identity),
             warnings: convert::warnings(&config.warnings),
+            handle: ConfigHandle { inner: config },
         }
     }
 }
@@ -310,7 +310,7 @@ pub fn load_from_env(
     options: Option<NativeOptions>,
 ) -> Result<Config> {
     match EnvInput::new(vars, options).load() {
-        Ok(config) => Ok(Config::from(&config)),
+        Ok(config) => Ok(Config::from(Arc::new(config))),
         Err(error) => Err(error::to_js(&env, &error)),
     }
 }
@@ -327,7 +327,7 @@ impl Task for LoadFromEnvTask {
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> Result<Config> {
         match output {
-            Ok(config) => Ok(Config::from(&config)),
+            Ok(config) => Ok(Config::from(Arc::new(config))),
             Err(error) => Err(error::to_js(&env, &error)),
         }
     }

@@ -58,9 +58,7 @@ impl ConfigWatcher {
     /// waits for a reload in progress.
     #[napi]
     pub fn current(&self) -> Option<Config> {
-        self.inner
-            .current()
-            .map(|config| Config::from(config.as_ref()))
+        self.inner.current().map(Config::from)
     }
 
     /// The files being watched (absolute paths).
@@ -102,7 +100,7 @@ impl Task for ReloadTask {
 
     fn resolve(&mut self, env: Env, output: Poll) -> Result<Option<Config>> {
         match output {
-            Poll::Reloaded(config) => Ok(Some(Config::from(config.as_ref()))),
+            Poll::Reloaded(config) => Ok(Some(Config::from(config))),
             Poll::Unchanged => Ok(None),
             Poll::Failed(problem) => Err(error::to_js(&env, &problem)),
         }
