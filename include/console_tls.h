@@ -33,6 +33,11 @@
 #endif
 
 /**
+ * Spring Boot's default warning threshold (14 days), in seconds.
+ */
+#define CTLS_SSL_HEALTH_DEFAULT_WARNING_THRESHOLD_SECONDS 1209600
+
+/**
  * Trust problems (a bad block, a missing or empty bundle) become warnings
  * (`WARN_TRUST_PROBLEM`) and what loaded is kept, instead of errors.
  */
@@ -492,6 +497,42 @@ size_t ctls_error_line(const ctls_error *err);
  * Releases an error. NULL is ignored.
  */
 void ctls_error_free(const ctls_error *err);
+
+/**
+ * Spring Boot's `ssl` health component for `config` now, as JSON:
+ * `{"status":"UP"|"OUT_OF_SERVICE","details":{"validChains":[…],"invalidChains":[…]}}`,
+ * over both listeners and each `NODE_EXTRA_CA_CERTS` certificate. A
+ * certificate whose notAfter is within `warning_threshold_seconds` is
+ * `WILL_EXPIRE_SOON` (pass `CTLS_SSL_HEALTH_DEFAULT_WARNING_THRESHOLD_SECONDS`
+ * for Spring Boot's default).
+ *
+ * On success `*out` receives a new NUL-terminated string; release it with
+ * `ctls_string_free`. NULL `config` or `out` is `CTLS_ERR_NULL_ARGUMENT`.
+ */
+CTLS_MUST_USE
+ctls_status ctls_config_ssl_health_json(const ctls_config *config,
+                                        uint64_t warning_threshold_seconds,
+                                        char **out);
+
+/**
+ * The certificate metrics of `config` now, in Prometheus' text exposition
+ * format 0.0.4: `ssl_chains{status}` and
+ * `ssl_chain_expiry_seconds{bundle,chain,certificate}` (Spring Boot's
+ * `ssl.chains` and `ssl.chain.expiry` meters), for a `/metrics` endpoint.
+ *
+ * On success `*out` receives a new NUL-terminated string; release it with
+ * `ctls_string_free`. NULL `config` or `out` is `CTLS_ERR_NULL_ARGUMENT`.
+ */
+CTLS_MUST_USE
+ctls_status ctls_config_ssl_metrics(const ctls_config *config,
+                                    uint64_t warning_threshold_seconds,
+                                    char **out);
+
+/**
+ * Releases a string this library gave the caller to own
+ * (`ctls_config_ssl_health_json`, `ctls_config_ssl_metrics`). NULL is ignored.
+ */
+void ctls_string_free(char *text);
 
 /**
  * `KEYCLOAK_BASE_URL`, normalised (e.g. `"https://identity.example.com/"`);

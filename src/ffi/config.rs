@@ -29,6 +29,8 @@ pub struct ctls_config {
 
 /// The Rust value behind a `ctls_config`.
 pub(crate) struct ConfigView {
+    /// The whole configuration, for what is computed over all of it (health).
+    pub(crate) config: Arc<Config>,
     server: Option<Arc<ServerTlsView>>,
     management: Option<Arc<ServerTlsView>>,
     trust: Arc<TrustView>,
@@ -42,15 +44,17 @@ impl Handle for ctls_config {
 impl Owned for ctls_config {}
 
 impl ConfigView {
-    pub(crate) fn new(config: Config) -> ConfigView {
+    pub(crate) fn new(config: Arc<Config>) -> ConfigView {
+        let listener = |tls: &Option<crate::ServerTls>| {
+            tls.clone().map(|tls| Arc::new(ServerTlsView::new(tls)))
+        };
         ConfigView {
             warnings: WarningView::all(&config.warnings),
-            server: config.server.map(|tls| Arc::new(ServerTlsView::new(tls))),
-            management: config
-                .management
-                .map(|tls| Arc::new(ServerTlsView::new(tls))),
-            trust: Arc::new(TrustView::new(config.trust)),
-            identity: IdentityView::new(config.identity),
+            server: listener(&config.server),
+            management: listener(&config.management),
+            trust: Arc::new(TrustView::new(config.trust.clone())),
+            identity: IdentityView::new(config.identity.clone()),
+            config,
         }
     }
 }
@@ -58,7 +62,9 @@ impl ConfigView {
 fn load(settings: &Settings, flags: u32, out: Out<*const ctls_config>) -> Result<(), ErrorData> {
     let options = options::from_flags(flags)?;
     let config = Config::load(settings, &options)?;
-    out.write(handle::into_raw(Arc::new(ConfigView::new(config))));
+    out.write(handle::into_raw(Arc::new(ConfigView::new(Arc::new(
+        config,
+    )))));
     Ok(())
 }
 

@@ -32,6 +32,7 @@ mod text;
 pub mod certificate;
 pub mod config;
 pub mod error;
+pub mod health;
 pub mod identity;
 pub mod options;
 pub mod server_tls;

@@ -96,7 +96,7 @@ impl WatcherView {
         match cached.as_ref() {
             Some((seen, view)) if Arc::ptr_eq(seen, &config) => view.clone(),
             _ => {
-                let view = Arc::new(ConfigView::new(config.as_ref().clone()));
+                let view = Arc::new(ConfigView::new(config.clone()));
                 *cached = Some((config, view.clone()));
                 view
             }

@@ -23,11 +23,12 @@ also released when garbage-collected.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import ssl
 import weakref
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
 from . import _native
@@ -37,6 +38,7 @@ __all__ = [
     "Certificate",
     "Config",
     "ConsoleTlsError",
+    "DEFAULT_WARNING_THRESHOLD",
     "Identity",
     "ServerTls",
     "TlsWarning",
@@ -238,6 +240,31 @@ def _bytes(function: Callable[..., int], *args: Any) -> bytes:
     if status != 0:
         _raise(status, ctypes.c_void_p())
     return ctypes.string_at(data, length.value)
+
+
+def _owned_text(function: Callable[..., int], *args: Any) -> str:
+    """Calls a C function that gives a new string in its last argument, and frees it."""
+    lib = _native.lib()
+    text = ctypes.c_void_p()
+    status = function(*args, ctypes.byref(text))
+    if status != 0:
+        _raise(status, ctypes.c_void_p())
+    try:
+        return ctypes.string_at(text.value).decode("utf-8")
+    finally:
+        lib.ctls_string_free(text)
+
+
+# Spring Boot's default `certificate-validity-warning-threshold`.
+DEFAULT_WARNING_THRESHOLD = timedelta(days=14)
+
+
+def _threshold_seconds(warning_threshold: timedelta) -> int:
+    if not isinstance(warning_threshold, timedelta):
+        raise TypeError(f"warning_threshold must be a datetime.timedelta, not {type(warning_threshold).__name__}")
+    if warning_threshold < timedelta(0):
+        raise ValueError("warning_threshold must not be negative")
+    return int(warning_threshold.total_seconds())
 
 
 def _certificate(handle: int) -> Certificate:
@@ -473,6 +500,20 @@ class Config(_Handle):
         """Every warning: listeners, trust and Identity."""
         lib = _native.lib()
         return _warnings(self._h, lib.ctls_config_warnings_len, lib.ctls_config_warning)
+
+    def ssl_health(self, warning_threshold: timedelta = DEFAULT_WARNING_THRESHOLD) -> dict[str, Any]:
+        """Spring Boot's ``ssl`` health component now: ``{"status": "UP" | "OUT_OF_SERVICE",
+        "details": {"validChains": [...], "invalidChains": [...]}}`` over both listeners and
+        each ``NODE_EXTRA_CA_CERTS`` certificate; a certificate expiring within
+        ``warning_threshold`` is ``WILL_EXPIRE_SOON`` (its chain stays valid)."""
+        seconds = _threshold_seconds(warning_threshold)
+        return json.loads(_owned_text(_native.lib().ctls_config_ssl_health_json, self._h, seconds))
+
+    def ssl_metrics(self, warning_threshold: timedelta = DEFAULT_WARNING_THRESHOLD) -> str:
+        """The certificate metrics now, in Prometheus' text format 0.0.4:
+        ``ssl_chains{status}`` and ``ssl_chain_expiry_seconds{bundle,chain,certificate}``."""
+        seconds = _threshold_seconds(warning_threshold)
+        return _owned_text(_native.lib().ctls_config_ssl_metrics, self._h, seconds)
 
     def __repr__(self) -> str:
         if self.closed:

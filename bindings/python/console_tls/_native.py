@@ -16,7 +16,7 @@ import ctypes
 import ctypes.util
 import os
 import sys
-from ctypes import POINTER, c_bool, c_char_p, c_int, c_int64, c_size_t, c_uint32, c_void_p
+from ctypes import POINTER, c_bool, c_char_p, c_int, c_int64, c_size_t, c_uint32, c_uint64, c_void_p
 from pathlib import Path
 from typing import Optional
 
@@ -136,6 +136,9 @@ _PROTOTYPES = {
     "ctls_config_warnings_len": (c_size_t, [c_void_p]),
     "ctls_config_warning": (c_void_p, [c_void_p, c_size_t]),
     "ctls_config_free": (None, [c_void_p]),
+    "ctls_config_ssl_health_json": (c_int, [c_void_p, c_uint64, _OUT]),
+    "ctls_config_ssl_metrics": (c_int, [c_void_p, c_uint64, _OUT]),
+    "ctls_string_free": (None, [c_void_p]),
     # watchers
     "ctls_watcher_new_with_options": (
         c_int,

@@ -43,6 +43,8 @@ def kind_of_c(c_type: str) -> str:
         return "bool"
     if c_type in ("int64_t",):
         return "int64"
+    if c_type in ("uint64_t",):
+        return "uint64"
     if c_type in ("ctls_status", "ctls_watch_result", "int32_t", "uint32_t", "int") or c_type.startswith("ctls_"):
         return "int"
     return c_type
@@ -61,6 +63,8 @@ def kind_of_ctypes(t) -> str:
         return "bool"
     if t is ctypes.c_int64:
         return "int64"
+    if t is ctypes.c_uint64:
+        return "uint64"
     if t in (ctypes.c_int, ctypes.c_uint32, ctypes.c_int32):
         return "int"
     if hasattr(t, "_type_") and not isinstance(t._type_, str):
@@ -84,6 +88,13 @@ def compatible(c_type: str, py_type) -> bool:
     if c_kind == "pointer" and py_kind in ("text", "out"):
         return True
     if c_kind == "out" and py_kind == "pointer":
+        return True
+    # ctypes' c_uint64 is c_size_t's own type on LP64 platforms.
+    if c_kind == "uint64" and py_kind == "size" and ctypes.sizeof(py_type) == 8:
+        return True
+    # An owned `char *` handed back to be freed (ctls_string_free): a c_void_p,
+    # because a c_char_p would be copied into bytes and the pointer lost.
+    if c_type.replace(" ", "") == "char*" and py_kind == "pointer":
         return True
     return False
 
