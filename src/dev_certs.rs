@@ -15,7 +15,8 @@
 //!
 //! Every certificate names `localhost`, `127.0.0.1` and `::1`, and is valid
 //! from an hour ago for [`VALIDITY_DAYS`] days (beyond the 30-day expiry
-//! warning). Nothing here is fit for production: the CA key is not kept.
+//! warning), or as many days as [`generate_valid_for`] is given (a short
+//! span shows expiry warnings and `WILL_EXPIRE_SOON` health). Nothing here is fit for production: the CA key is not kept.
 
 use std::fmt;
 use std::fs::{self, OpenOptions};
@@ -38,8 +39,8 @@ use crate::settings::{
     Passphrase, KEYCLOAK_BASE_URL, KEYCLOAK_INTERNAL_BASE_URL, NODE_EXTRA_CA_CERTS,
 };
 
-/// How long the certificates are valid.
-pub const VALIDITY_DAYS: i64 = 90;
+/// How long the certificates are valid by default.
+pub const VALIDITY_DAYS: u32 = 90;
 /// PBKDF2 iterations of the encrypted key: OpenSSL's default for `pkcs8 -topk8 -v2`.
 pub const PBKDF2_ITERATIONS: u32 = 2048;
 /// Length of the generated passphrase (alphanumeric: about 143 bits).
@@ -154,6 +155,11 @@ fn generation(error: impl fmt::Display) -> DevCertsError {
 /// Generates the PKI into `dir` (created if needed). Existing files are an
 /// error unless `overwrite`.
 pub fn generate(dir: &Path, overwrite: bool) -> Result<DevPki, DevCertsError> {
+    generate_valid_for(dir, overwrite, VALIDITY_DAYS)
+}
+
+/// [`generate`] with certificates valid for `days` days from an hour ago.
+pub fn generate_valid_for(dir: &Path, overwrite: bool, days: u32) -> Result<DevPki, DevCertsError> {
     fs::create_dir_all(dir).map_err(|e| DevCertsError::Io(dir.to_owned(), e))?;
     let dir = dir
         .canonicalize()
@@ -177,7 +183,10 @@ pub fn generate(dir: &Path, overwrite: bool) -> Result<DevPki, DevCertsError> {
         }
     }
 
-    let now = OffsetDateTime::now_utc();
+    let now = Validity {
+        from: OffsetDateTime::now_utc(),
+        days,
+    };
     let ca_key = key_pair(&PKCS_ECDSA_P256_SHA256)?;
     let ca_params = ca_params(now)?;
     let ca_cert = ca_params.self_signed(&ca_key).map_err(generation)?;
@@ -262,13 +271,20 @@ fn names() -> Vec<SanType> {
     ]
 }
 
-fn validity(params: &mut CertificateParams, now: OffsetDateTime) {
-    // An hour of slack for clocks that disagree a little.
-    params.not_before = now - Duration::hours(1);
-    params.not_after = now + Duration::days(VALIDITY_DAYS);
+/// When the certificates start and how long they last.
+#[derive(Clone, Copy)]
+struct Validity {
+    from: OffsetDateTime,
+    days: u32,
 }
 
-fn ca_params(now: OffsetDateTime) -> Result<CertificateParams, DevCertsError> {
+fn validity(params: &mut CertificateParams, now: Validity) {
+    // An hour of slack for clocks that disagree a little.
+    params.not_before = now.from - Duration::hours(1);
+    params.not_after = now.from + Duration::days(i64::from(now.days));
+}
+
+fn ca_params(now: Validity) -> Result<CertificateParams, DevCertsError> {
     let mut params = CertificateParams::new(Vec::<String>::new()).map_err(generation)?;
     params
         .distinguished_name
@@ -282,7 +298,7 @@ fn ca_params(now: OffsetDateTime) -> Result<CertificateParams, DevCertsError> {
     Ok(params)
 }
 
-fn leaf_params(common_name: &str, now: OffsetDateTime) -> Result<CertificateParams, DevCertsError> {
+fn leaf_params(common_name: &str, now: Validity) -> Result<CertificateParams, DevCertsError> {
     let mut params = CertificateParams::new(Vec::<String>::new()).map_err(generation)?;
     params
         .distinguished_name
@@ -303,7 +319,7 @@ fn leaf_params(common_name: &str, now: OffsetDateTime) -> Result<CertificatePara
 
 /// What `openssl req -x509 -subj /CN=localhost -addext subjectAltName=…`
 /// makes: self-signed, `CA:TRUE`, no extended key usage.
-fn identity_params(now: OffsetDateTime) -> Result<CertificateParams, DevCertsError> {
+fn identity_params(now: Validity) -> Result<CertificateParams, DevCertsError> {
     let mut params = CertificateParams::new(Vec::<String>::new()).map_err(generation)?;
     params
         .distinguished_name
@@ -396,6 +412,36 @@ mod tests {
         assert_eq!(management.key_type(), KeyType::EcdsaP256);
         assert_eq!(management.key().format(), KeyFormat::Pkcs8);
         assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+    }
+
+    #[test]
+    fn a_short_validity_shows_in_warnings_and_health() {
+        let dir = tempfile::tempdir().unwrap();
+        let pki = generate_valid_for(dir.path(), false, 10).unwrap();
+        let config = Config::load(
+            &Settings::from_vars(pki.env_vars(8443)),
+            &Options::default(),
+        )
+        .unwrap();
+        let leaf = config.server.as_ref().unwrap().leaf().info();
+        let days = (leaf.not_after_unix - leaf.not_before_unix) / 86_400;
+        assert_eq!(days, 10, "ten days and the hour of slack");
+        assert!(config
+            .warnings
+            .iter()
+            .any(|w| w.code == crate::WarningCode::CertExpiringSoon));
+        let health = crate::health::ssl_health(
+            &config,
+            &crate::HealthOptions::default(),
+            std::time::SystemTime::now(),
+        );
+        assert_eq!(health.status, crate::health::HealthStatus::Up);
+        assert!(health.details.invalid_chains.is_empty());
+        assert!(health
+            .details
+            .valid_chains
+            .iter()
+            .all(|chain| chain.status() == crate::health::ValidityStatus::WillExpireSoon));
     }
 
     #[test]

@@ -21,10 +21,15 @@ pub struct DevCertsArgs {
     /// The port Identity listens on, for the KEYCLOAK_* URLs printed.
     #[arg(long, value_name = "PORT", default_value_t = 8443)]
     identity_port: u16,
+    /// How many days the certificates are valid (a short span shows expiry
+    /// warnings and WILL_EXPIRE_SOON health).
+    #[arg(long, value_name = "DAYS", default_value_t = dev_certs::VALIDITY_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=825))]
+    days: u32,
 }
 
 pub fn run(args: &DevCertsArgs) -> ExitCode {
-    let pki = match dev_certs::generate(&args.dir, args.force) {
+    let pki = match dev_certs::generate_valid_for(&args.dir, args.force, args.days) {
         Ok(pki) => pki,
         Err(error) => {
             eprintln!("console-tls dev-certs: {error}");
@@ -64,7 +69,7 @@ pub fn run(args: &DevCertsArgs) -> ExitCode {
     }
     eprintln!(
         "Valid for {} days. The environment that uses it:",
-        dev_certs::VALIDITY_DAYS
+        args.days
     );
     for (name, value) in pki.env_vars(args.identity_port) {
         println!("{name}={}", shell_quote(&value));
