@@ -3,7 +3,9 @@
 # runs the Console demo (npm/demo/console.js): a Console-like service whose
 # two HTTPS listeners are configured only by the contract's environment
 # variables, calling a mock Identity with a self-signed certificate trusted
-# through NODE_EXTRA_CA_CERTS. Exits non-zero on any failure.
+# through NODE_EXTRA_CA_CERTS; its management listener serves Spring Boot's ssl
+# health and Prometheus metrics and follows a certificate rotation. Exits
+# non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

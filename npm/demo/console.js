@@ -21,6 +21,10 @@
 //   6. New connections to Identity, measured: agentOptions(trust) builds its
 //      SecureContext once; a bare `ca` array costs a context per connection.
 //   7. Node's defaults alone refuse the self-signed Identity.
+//   8. Rotation: the management certificate is re-issued (valid 10 days) by a
+//      new CA added to NODE_EXTRA_CA_CERTS; watchServer swaps it in, and the
+//      management listener's /actuator/health/ssl and /actuator/prometheus
+//      (Spring Boot's ssl health and expiry metrics) follow.
 //
 // Exits 0 when everything worked, 1 otherwise. The CLI is taken from
 // $CONSOLE_TLS_BIN, else built and run with `cargo run --release`.
@@ -32,7 +36,7 @@ const os = require('node:os')
 const path = require('node:path')
 const { once } = require('node:events')
 
-const { loadFromEnv, agentOptions, verifyServer, version } = require('console-tls')
+const { loadFromEnv, agentOptions, verifyServer, sslHealth, sslMetrics, watchServer, version } = require('console-tls')
 
 const REPO = path.resolve(__dirname, '..', '..')
 const HOST = '127.0.0.1'
@@ -45,13 +49,14 @@ function say(text) {
   console.log(`   ${text}`)
 }
 
-/** Runs `console-tls dev-certs dir` and returns the printed variables as an object. */
-function devCerts(dir) {
+/** Runs `console-tls dev-certs dir [...extra]` and returns the printed variables as an object. */
+function devCerts(dir, extra = []) {
   const bin = process.env.CONSOLE_TLS_BIN
+  const cliArgs = ['dev-certs', dir, ...extra]
   const [command, args] = bin
-    ? [bin, ['dev-certs', dir]]
-    : ['cargo', ['run', '--quiet', '--release', '--manifest-path', path.join(REPO, 'Cargo.toml'), '--bin', 'console-tls', '--', 'dev-certs', dir]]
-  say(`$ ${bin ? 'console-tls' : 'cargo run … console-tls'} dev-certs ${dir}`)
+    ? [bin, cliArgs]
+    : ['cargo', ['run', '--quiet', '--release', '--manifest-path', path.join(REPO, 'Cargo.toml'), '--bin', 'console-tls', '--', ...cliArgs]]
+  say(`$ ${bin ? 'console-tls' : 'cargo run … console-tls'} ${cliArgs.join(' ')}`)
   const output = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
   return parseEnvLines(output)
 }
@@ -99,7 +104,33 @@ function mockIdentity(pki) {
   })
 }
 
-function consoleServers(config, identityAgent) {
+/**
+ * The management listener's endpoints, Spring Boot's names: liveness, the
+ * `ssl` health component (503 when OUT_OF_SERVICE, as Spring Boot answers)
+ * and the Prometheus scrape, all over `source()`: a watcher, so that they
+ * describe the certificates being served now.
+ */
+function managementHandler(source) {
+  return (req, res) => {
+    if (req.url === '/actuator/health') {
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ status: 'UP' }))
+    } else if (req.url === '/actuator/health/ssl') {
+      const health = sslHealth(source())
+      res.statusCode = health.status === 'UP' ? 200 : 503
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify(health))
+    } else if (req.url === '/actuator/prometheus') {
+      res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+      res.end(sslMetrics(source()))
+    } else {
+      res.statusCode = 404
+      res.end()
+    }
+  }
+}
+
+function consoleServers(config, identityAgent, managementSource) {
   const main = https.createServer(config.server, async (req, res) => {
     try {
       // Backend-to-backend: the internal URL, trusted through NODE_EXTRA_CA_CERTS.
@@ -112,10 +143,7 @@ function consoleServers(config, identityAgent) {
       res.end(JSON.stringify({ console: 'identity unreachable', code: error.code, message: error.message }))
     }
   })
-  const management = https.createServer(config.management, (req, res) => {
-    res.setHeader('content-type', 'application/json')
-    res.end(JSON.stringify({ status: 'UP' }))
-  })
+  const management = https.createServer(config.management, managementHandler(managementSource))
   return { main, management }
 }
 
@@ -129,6 +157,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-tls-demo-'))
   const servers = []
   const agents = []
+  const watchers = []
   try {
     console.log(`console-tls ${version} — Console demo`)
 
@@ -167,26 +196,37 @@ async function main() {
     say(`agentOptions(trust): one SecureContext (Node's roots + the extras) built in ${(Number(process.hrtime.bigint() - built) / 1e6).toFixed(1)} ms, once per trust`)
     const trusted = new https.Agent(identityOptions)
     agents.push(trusted)
-    const consoleServer = consoleServers(config, trusted)
+    // Each listener follows its files (watchServer); the management
+    // endpoints describe what that watcher serves.
+    let managementWatch = null
+    const consoleServer = consoleServers(config, trusted, () => managementWatch ?? config)
     servers.push(consoleServer.main, consoleServer.management)
     const mainPort = await listen(consoleServer.main)
     const managementPort = await listen(consoleServer.management)
+    const reloadProblems = []
+    const onReloadError = (error) => reloadProblems.push(`${error.code} ${error.message}`)
+    watchers.push(watchServer(consoleServer.main, env, { intervalMs: 100 }, onReloadError))
+    managementWatch = watchServer(consoleServer.management, env, { listener: 'management', intervalMs: 100 }, onReloadError)
+    watchers.push(managementWatch)
     say(`main listener       https://${HOST}:${mainPort}`)
-    say(`management listener https://${HOST}:${managementPort}`)
+    say(`management listener https://${HOST}:${managementPort} (/actuator/health, /actuator/health/ssl, /actuator/prometheus)`)
+    say('both follow their files with watchServer (every 100 ms here)')
 
     step('5. One request to each listener, verification on')
     const failures = []
-    const client = new https.Agent({ ...agentOptions(config.trust), rejectUnauthorized: true })
+    // Full handshakes (no session resumption): each response shows the chain presented.
+    const client = new https.Agent({ ...agentOptions(config.trust), maxCachedSessions: 0 })
     agents.push(client)
     for (const [name, port, urlPath, expect] of [
       ['main', mainPort, '/', (body) => body.console === 'ok' && body.identityStatus === 200],
       ['management', managementPort, '/actuator/health', (body) => body.status === 'UP'],
+      ['management', managementPort, '/actuator/health/ssl', (body) => body.status === 'UP' && body.details.invalidChains.length === 0],
     ]) {
       const response = await get(`https://${HOST}:${port}${urlPath}`, client, 'localhost')
       const body = JSON.parse(response.body)
       const verified = verifyServer(config.trust, response.peer, 'localhost')
       const ok = response.status === 200 && expect(body)
-      say(`${ok ? 'ok  ' : 'FAIL'} GET ${name}${urlPath} -> ${response.status} ${response.body}`)
+      say(`${ok ? 'ok  ' : 'FAIL'} GET ${name}${urlPath} -> ${response.status} ${summary(urlPath, body)}`)
       say(`     verifyServer: anchored at "${verified.anchorSubject}" (${verified.anchorSource}), chain ${verified.chain.map((c) => c.subject).join(' <- ')}`)
       if (!ok) failures.push(name)
     }
@@ -205,9 +245,16 @@ async function main() {
       say(`ok   refused as expected: ${error.code}`)
     }
 
+    step('8. Rotation: the management certificate re-issued for 10 days by a new CA; /actuator follows')
+    const rotated = await rotateManagement(dir, managementWatch, `https://${HOST}:${managementPort}`, agents)
+    for (const problem of reloadProblems) say(`(reported while the files were being replaced, last good kept: ${problem})`)
+    if (!rotated) failures.push('rotation')
+
     if (failures.length > 0) throw new Error(`failed: ${failures.join(', ')}`)
-    console.log('\nDEMO OK: both listeners served TLS from the environment, and Identity was trusted through NODE_EXTRA_CA_CERTS.')
+    console.log('\nDEMO OK: both listeners served TLS from the environment, Identity was trusted through NODE_EXTRA_CA_CERTS,')
+    console.log('and the management listener\'s ssl health and metrics followed a certificate rotation.')
   } finally {
+    for (const watcher of watchers) watcher.close()
     for (const agent of agents) agent.destroy()
     for (const server of servers) {
       server.closeAllConnections()
@@ -241,6 +288,66 @@ async function connectionCost(trust, url, agents) {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
   say(`new connection + request, median of 15: ${median(samples.ours).toFixed(2)} ms through agentOptions(trust)`)
   say(`                                        ${median(samples.caArray).toFixed(2)} ms with a ca array of Node's roots + the extras (a context per connection)`)
+}
+
+/** One line for a response body: the ssl health's chains by status, else the body. */
+function summary(urlPath, body) {
+  if (urlPath !== '/actuator/health/ssl') return JSON.stringify(body)
+  const chains = [...body.details.validChains, ...body.details.invalidChains]
+  const described = chains.map((chain) => `${chain.alias}: ${chain.certificates.map((c) => c.validity.status).join('/')}`)
+  return `{"status":"${body.status}"} ${described.join('; ')}`
+}
+
+/** Writes `data` to `file` by renaming a sibling over it, as a deployment tool (or Kubernetes) replaces files. */
+function replaceFile(file, data) {
+  fs.writeFileSync(`${file}.new`, data, { mode: 0o600 })
+  fs.renameSync(`${file}.new`, file)
+}
+
+/**
+ * Re-issues the management certificate from a second dev PKI (valid 10
+ * days, a new CA), adds that CA to the NODE_EXTRA_CA_CERTS bundle, waits for
+ * the management watcher to load both, then reads /actuator/health/ssl and
+ * /actuator/prometheus over a new connection that must present the new
+ * certificate, verified with agentOptions(watcher) (which follows the bundle).
+ */
+async function rotateManagement(dir, watcher, base, agents) {
+  const before = watcher.current.management.certificates[0].serialNumber
+  const next = path.join(dir, 'rotated')
+  devCerts(next, ['--days', '10'])
+  const bundle = fs.readFileSync(path.join(dir, 'trust.pem'), 'utf8') + fs.readFileSync(path.join(next, 'ca.pem'), 'utf8')
+  replaceFile(path.join(dir, 'trust.pem'), bundle)
+  replaceFile(path.join(dir, 'management-key.pem'), fs.readFileSync(path.join(next, 'management-key.pem')))
+  replaceFile(path.join(dir, 'management.pem'), fs.readFileSync(path.join(next, 'management.pem')))
+  say('replaced management.pem, management-key.pem and the NODE_EXTRA_CA_CERTS bundle (+ the new CA)')
+  while (watcher.current.management.certificates[0].serialNumber === before) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  const leaf = watcher.current.management.certificates[0]
+  say(`watchServer loaded it: ${leaf.subject}, serial ${leaf.serialNumber}, valid until ${leaf.notAfter}`)
+
+  const client = new https.Agent({ ...agentOptions(watcher), keepAlive: false, maxCachedSessions: 0 })
+  agents.push(client)
+  const health = await get(`${base}/actuator/health/ssl`, client, 'localhost')
+  const body = JSON.parse(health.body)
+  const presented = health.peer.serialNumber === leaf.serialNumber
+  const management = body.details.validChains.find((chain) => chain.alias === 'management')
+  const expiringSoon = management?.certificates.every((c) => c.validity.status === 'WILL_EXPIRE_SOON')
+  const healthOk = health.status === 200 && body.status === 'UP' && presented && expiringSoon
+  say(`${presented ? 'ok  ' : 'FAIL'} the new connection was served the new certificate (serial ${health.peer.serialNumber}), verified through agentOptions(watcher)`)
+  say(`${healthOk ? 'ok  ' : 'FAIL'} GET management/actuator/health/ssl -> ${health.status} ${summary('/actuator/health/ssl', body)}`)
+  say('     (WILL_EXPIRE_SOON: within the 14-day threshold; the chain stays valid, as in Spring Boot)')
+
+  const metrics = await get(`${base}/actuator/prometheus`, client, 'localhost')
+  const lines = metrics.body.split('\n')
+  const expiry = lines.find((line) => line.startsWith(`ssl_chain_expiry_seconds{bundle="management",chain="management",certificate="${leaf.serialNumber}"}`))
+  const seconds = expiry ? Number(expiry.split(' ').pop()) : NaN
+  const soon = lines.find((line) => line.startsWith('ssl_chains{status="will-expire-soon"}'))
+  const metricsOk = metrics.status === 200 && seconds > 9 * 86400 && seconds <= 10 * 86400 && soon !== undefined && Number(soon.split(' ').pop()) >= 1
+  say(`${metricsOk ? 'ok  ' : 'FAIL'} GET management/actuator/prometheus -> ${metrics.status}`)
+  say(`     ${soon}`)
+  say(`     ssl_chain_expiry_seconds{bundle="management",…} ${seconds} (${(seconds / 86400).toFixed(2)} days)`)
+  return healthOk && metricsOk
 }
 
 /** A hang guard, not a timing assertion: servers and requests that cannot finish must fail the demo. */
