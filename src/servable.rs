@@ -158,40 +158,73 @@ fn signature_algorithm(der: &[u8]) -> Option<AlgorithmIdentifierRef<'_>> {
         .ok()
 }
 
+/// Every signature algorithm OpenSSL rates: its OID, the key type it signs
+/// with, and its digest's strength (one table answers both questions).
+/// RSASSA-PSS is not here: its digest is in its parameters.
+const SIGNATURE_ALGORITHMS: &[(&str, &str, Rating)] = &[
+    (
+        "1.2.840.113549.1.1.2",
+        RSA,
+        Rating::Weak("md2WithRSAEncryption"),
+    ),
+    (
+        "1.2.840.113549.1.1.3",
+        RSA,
+        Rating::Weak("md4WithRSAEncryption"),
+    ),
+    (
+        "1.2.840.113549.1.1.4",
+        RSA,
+        Rating::Weak("md5WithRSAEncryption"),
+    ),
+    (
+        "1.2.840.113549.1.1.5",
+        RSA,
+        Rating::Weak("sha1WithRSAEncryption"),
+    ),
+    ("1.3.14.3.2.29", RSA, Rating::Weak("sha1WithRSAEncryption")),
+    ("1.2.840.10045.4.1", EC, Rating::Weak("ecdsa-with-SHA1")),
+    ("1.2.840.10040.4.3", DSA, Rating::Weak("dsa-with-SHA1")),
+    ("1.3.14.3.2.27", DSA, Rating::Weak("dsa-with-SHA1")),
+    // RSA with SHA-224/256/384/512, SHA-512/224, SHA-512/256, SHA3-*.
+    ("1.2.840.113549.1.1.14", RSA, Rating::Strong),
+    ("1.2.840.113549.1.1.11", RSA, Rating::Strong),
+    ("1.2.840.113549.1.1.12", RSA, Rating::Strong),
+    ("1.2.840.113549.1.1.13", RSA, Rating::Strong),
+    ("1.2.840.113549.1.1.15", RSA, Rating::Strong),
+    ("1.2.840.113549.1.1.16", RSA, Rating::Strong),
+    ("2.16.840.1.101.3.4.3.13", RSA, Rating::Strong),
+    ("2.16.840.1.101.3.4.3.14", RSA, Rating::Strong),
+    ("2.16.840.1.101.3.4.3.15", RSA, Rating::Strong),
+    ("2.16.840.1.101.3.4.3.16", RSA, Rating::Strong),
+    // ECDSA with SHA-2 and SHA-3.
+    ("1.2.840.10045.4.3.1", EC, Rating::Strong),
+    ("1.2.840.10045.4.3.2", EC, Rating::Strong),
+    ("1.2.840.10045.4.3.3", EC, Rating::Strong),
+    ("1.2.840.10045.4.3.4", EC, Rating::Strong),
+    ("2.16.840.1.101.3.4.3.9", EC, Rating::Strong),
+    ("2.16.840.1.101.3.4.3.10", EC, Rating::Strong),
+    ("2.16.840.1.101.3.4.3.11", EC, Rating::Strong),
+    ("2.16.840.1.101.3.4.3.12", EC, Rating::Strong),
+    // DSA with SHA-224/256.
+    ("2.16.840.1.101.3.4.3.1", DSA, Rating::Strong),
+    ("2.16.840.1.101.3.4.3.2", DSA, Rating::Strong),
+    (ED25519, ED25519, Rating::Strong),
+    (ED448, ED448, Rating::Strong),
+];
+
+fn signature_entry(oid: &str) -> Option<(&'static str, Rating)> {
+    SIGNATURE_ALGORITHMS
+        .iter()
+        .find(|(known, _, _)| *known == oid)
+        .map(|&(_, key, rating)| (key, rating))
+}
+
 fn signature_rating(oid: &str, parameters: Option<AnyRef<'_>>) -> Rating {
-    match oid {
-        "1.2.840.113549.1.1.2" => Rating::Weak("md2WithRSAEncryption"),
-        "1.2.840.113549.1.1.3" => Rating::Weak("md4WithRSAEncryption"),
-        "1.2.840.113549.1.1.4" => Rating::Weak("md5WithRSAEncryption"),
-        "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => Rating::Weak("sha1WithRSAEncryption"),
-        "1.2.840.10045.4.1" => Rating::Weak("ecdsa-with-SHA1"),
-        "1.2.840.10040.4.3" | "1.3.14.3.2.27" => Rating::Weak("dsa-with-SHA1"),
-        // RSA with SHA-224/256/384/512, SHA-512/224, SHA-512/256, SHA3-*.
-        "1.2.840.113549.1.1.14"
-        | "1.2.840.113549.1.1.11"
-        | "1.2.840.113549.1.1.12"
-        | "1.2.840.113549.1.1.13"
-        | "1.2.840.113549.1.1.15"
-        | "1.2.840.113549.1.1.16"
-        | "2.16.840.1.101.3.4.3.13"
-        | "2.16.840.1.101.3.4.3.14"
-        | "2.16.840.1.101.3.4.3.15"
-        | "2.16.840.1.101.3.4.3.16" => Rating::Strong,
-        // ECDSA and DSA with SHA-2 and SHA-3.
-        "1.2.840.10045.4.3.1"
-        | "1.2.840.10045.4.3.2"
-        | "1.2.840.10045.4.3.3"
-        | "1.2.840.10045.4.3.4"
-        | "2.16.840.1.101.3.4.3.9"
-        | "2.16.840.1.101.3.4.3.10"
-        | "2.16.840.1.101.3.4.3.11"
-        | "2.16.840.1.101.3.4.3.12"
-        | "2.16.840.1.101.3.4.3.1"
-        | "2.16.840.1.101.3.4.3.2" => Rating::Strong,
-        ED25519 | ED448 => Rating::Strong,
-        RSA_PSS => pss_rating(parameters),
-        _ => Rating::Unknown,
+    if oid == RSA_PSS {
+        return pss_rating(parameters);
     }
+    signature_entry(oid).map_or(Rating::Unknown, |(_, rating)| rating)
 }
 
 /// RSASSA-PSS names its hash in its parameters; absent means SHA-1 (RFC 4055).
@@ -274,24 +307,9 @@ fn self_signed(cert: &X509Certificate<'_>, signature: &str, key_algorithm: &str)
             }
         }
     }
-    let signature_key = match signature {
-        "1.2.840.10045.4.1"
-        | "1.2.840.10045.4.3.1"
-        | "1.2.840.10045.4.3.2"
-        | "1.2.840.10045.4.3.3"
-        | "1.2.840.10045.4.3.4"
-        | "2.16.840.1.101.3.4.3.9"
-        | "2.16.840.1.101.3.4.3.10"
-        | "2.16.840.1.101.3.4.3.11"
-        | "2.16.840.1.101.3.4.3.12" => EC,
-        "1.2.840.10040.4.3"
-        | "1.3.14.3.2.27"
-        | "2.16.840.1.101.3.4.3.1"
-        | "2.16.840.1.101.3.4.3.2" => DSA,
-        ED25519 => ED25519,
-        ED448 => ED448,
-        _ => RSA,
-    };
+    // RSASSA-PSS (not in the table) signs with an RSA key; so, as before,
+    // do algorithms no one rates.
+    let signature_key = signature_entry(signature).map_or(RSA, |(key, _)| key);
     match signature_key {
         // An RSA signature (PKCS#1 v1.5 or PSS) matches an RSA or RSA-PSS key.
         RSA => key_algorithm == RSA || key_algorithm == RSA_PSS,
