@@ -25,25 +25,11 @@ set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-passed=0
-failed=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# step NAME COMMAND...: runs COMMAND, records the result, shows its output on failure.
-step() {
-    local name=$1
-    shift
-    local started=$SECONDS
-    if "$@" >"$work/step.log" 2>&1; then
-        passed=$((passed + 1))
-        echo "ok    $name ($((SECONDS - started)) s)"
-    else
-        failed=$((failed + 1))
-        echo "FAIL  $name"
-        sed 's/^/      /' "$work/step.log" | tail -n 60
-    fi
-}
+# shellcheck source=tests/lib/steps.sh
+. tests/lib/steps.sh
 
 # Every program below runs as a user's would: outside the repository and
 # without the variables that would point it back into it.
@@ -169,5 +155,4 @@ JS
 step "node: require('console-tls') loads a configuration" outside node "$work/app/check.cjs" "$work/pki"
 step "node: import('console-tls') loads a listener identity" outside node "$work/app/check.mjs" "$work/pki"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -23,32 +23,13 @@ cxx=${CXX:-c++}
 cflags=(-std=c11 -Wall -Wextra -Werror -pedantic -O1 -g -Iinclude -Itests/c)
 use_valgrind=${VALGRIND:-1}
 
-passed=0
-failed=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# step NAME COMMAND...: runs COMMAND, records the result, shows its output on failure.
-step() {
-    local name=$1
-    shift
-    if "$@" >"$work/step.log" 2>&1; then
-        passed=$((passed + 1))
-        echo "ok    $name"
-        # The test programs' own tallies, e.g. "test_trust: 212 checks passed, 0 failed".
-        grep -h "checks passed" "$work/step.log" | sed 's/^/      /'
-    else
-        failed=$((failed + 1))
-        echo "FAIL  $name"
-        sed 's/^/      /' "$work/step.log" | tail -n 60
-    fi
-}
-
-finish() {
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
-    exit $?
-}
+# The test programs' own tallies, e.g. "test_trust: 212 checks passed, 0 failed".
+STEP_TALLY="checks passed"
+# shellcheck source=tests/lib/steps.sh
+. tests/lib/steps.sh
 
 target_dir=$(cargo metadata --format-version 1 --no-deps |
     sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
