@@ -36,6 +36,7 @@ export type WarningCode =
   | 'WARN_TRUST_PROBLEM'
   | 'WARN_DUPLICATE_CERTIFICATE'
   | 'WARN_NODE_INCOMPATIBLE'
+  | 'WARN_SETTING_UNUSED'
 
 /**
  * What every loader throws (or rejects with) for a configuration problem: a

@@ -64,6 +64,8 @@ const ARGUMENT_NAMES: ListenerVars = ListenerVars {
     certificate: "certificate",
     private_key: "private_key",
     passphrase: "passphrase",
+    client_auth: "client_auth",
+    trust_certificate: "trust_certificate",
 };
 
 /// Loads and checks a listener's identity.

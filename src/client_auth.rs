@@ -1,0 +1,223 @@
+//! Client certificates (mutual TLS) per listener: Spring Boot's
+//! `server.ssl.client-auth` (`none`, `want`, `need`) and
+//! `server.ssl.trust-certificate` (the CAs that issue client certificates).
+//!
+//! The CA bundle is read with the trust loader's rules (every block
+//! accounted for), always strictly: a CA silently dropped from this bundle
+//! would lock its clients out, so any problem is an error naming the
+//! variable, the file and the block.
+//!
+//! One verdict for a presented certificate that does not verify: refused,
+//! in `want` mode as in `need` (as Tomcat's JSSE and nginx's
+//! `ssl_verify_client optional` do). `want` only lets a client present
+//! nothing at all. Node's `requestCert: true, rejectUnauthorized: false`
+//! cannot refuse at the handshake: there the application reads
+//! `socket.authorized` (see the README's table of differences).
+
+use std::fmt;
+use std::sync::Arc;
+
+use rustls::server::danger::ClientCertVerifier;
+use rustls::server::WebPkiClientVerifier;
+use rustls::RootCertStore;
+
+use crate::certificate::Certificate;
+use crate::error::{Error, ErrorKind, Result};
+use crate::options::Options;
+use crate::provider;
+use crate::settings::{ClientAuthSettings, ListenerVars};
+use crate::trust::loading;
+use crate::warning::{Warning, WarningCode};
+
+/// Whether a listener asks clients for a certificate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ClientAuth {
+    /// Clients are not asked for a certificate (the default).
+    #[default]
+    None,
+    /// Clients are asked; one without a certificate is accepted (and known
+    /// to be unauthenticated), one with a certificate that does not verify
+    /// is refused.
+    Want,
+    /// Clients must present a certificate issued by a configured CA.
+    Need,
+}
+
+impl ClientAuth {
+    /// Every mode.
+    pub const ALL: [ClientAuth; 3] = [ClientAuth::None, ClientAuth::Want, ClientAuth::Need];
+
+    /// `"none"`, `"want"` or `"need"`, as the variable spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientAuth::None => "none",
+            ClientAuth::Want => "want",
+            ClientAuth::Need => "need",
+        }
+    }
+
+    /// Parses a variable's value: `none`, `want` or `need`, any case,
+    /// surrounding white space ignored.
+    pub fn parse_bytes(bytes: &[u8]) -> Result<ClientAuth> {
+        let text = String::from_utf8_lossy(bytes);
+        let wanted = text.trim().to_ascii_lowercase();
+        if let Some(mode) = ClientAuth::ALL.into_iter().find(|m| m.as_str() == wanted) {
+            return Ok(mode);
+        }
+        // The value is a mode, never a secret; still bounded for the message.
+        let mut value: String = text.chars().take(40).collect();
+        if text.chars().count() > 40 {
+            value.push('…');
+        }
+        Err(Error::new(ErrorKind::InvalidValue {
+            reason: format!(
+                "{value:?} is not a client authentication mode; use none, want or need"
+            ),
+        }))
+    }
+}
+
+impl fmt::Display for ClientAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A listener's loaded client authentication: the mode, the CAs that issue
+/// client certificates, and the rustls verifier built from them.
+#[derive(Clone)]
+pub struct ClientAuthPolicy {
+    mode: ClientAuth,
+    cas: Arc<[Certificate]>,
+    verifier: Option<Arc<dyn ClientCertVerifier>>,
+}
+
+impl fmt::Debug for ClientAuthPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientAuthPolicy")
+            .field("mode", &self.mode)
+            .field(
+                "cas",
+                &self
+                    .cas
+                    .iter()
+                    .map(|c| &c.info().subject)
+                    .collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientAuthPolicy {
+    fn default() -> Self {
+        ClientAuthPolicy::none()
+    }
+}
+
+impl ClientAuthPolicy {
+    /// No client authentication.
+    pub fn none() -> ClientAuthPolicy {
+        ClientAuthPolicy {
+            mode: ClientAuth::None,
+            cas: Arc::from(Vec::new()),
+            verifier: None,
+        }
+    }
+
+    /// Loads the client CA bundle `settings` names, when the mode asks for
+    /// one; warnings (expiring CAs, skipped blocks, duplicates, a bundle set
+    /// while the mode is `none`) go to `warnings`, each naming its variable.
+    pub fn load(
+        settings: &ClientAuthSettings,
+        names: ListenerVars,
+        options: &Options,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<ClientAuthPolicy> {
+        let var = names.trust_certificate;
+        let location = match (settings.mode, &settings.trust_certificate) {
+            (ClientAuth::None, None) => return Ok(ClientAuthPolicy::none()),
+            (ClientAuth::None, Some(_)) => {
+                // Like a passphrase for a plain key: harmless, but the
+                // operator probably meant to turn client authentication on.
+                warnings.push(
+                    Warning::new(
+                        WarningCode::SettingUnused,
+                        format!(
+                            "a client CA bundle is set but {} is none, so clients are not asked for certificates and the bundle is not read; set {} to want or need to use it",
+                            names.client_auth, names.client_auth
+                        ),
+                    )
+                    .with_env_var(var),
+                );
+                return Ok(ClientAuthPolicy::none());
+            }
+            (mode, None) => {
+                return Err(Error::new(ErrorKind::ClientCaMissing {
+                    mode: mode.as_str(),
+                    client_auth_var: names.client_auth.to_owned(),
+                })
+                .with_env_var(var))
+            }
+            (_, Some(location)) => location,
+        };
+        let loaded = loading::load_sources(std::slice::from_ref(location), options);
+        if let Some(first) = loaded.problems.into_iter().next() {
+            return Err(first.with_env_var(var));
+        }
+        let source = location.source();
+        let mut roots = RootCertStore::empty();
+        for (cert, anchor) in loaded.extras.iter().zip(loaded.anchors) {
+            match anchor {
+                Ok(anchor) => roots.roots.push(anchor),
+                Err(reason) => {
+                    return Err(Error::new(ErrorKind::InvalidValue {
+                        reason: format!(
+                            "the certificate {} in {source} cannot anchor client certificates ({reason:?}); remove it or re-issue it",
+                            cert.info().subject
+                        ),
+                    })
+                    .with_env_var(var))
+                }
+            }
+        }
+        warnings.extend(loaded.warnings.into_iter().map(|w| w.with_env_var(var)));
+        let builder = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider::get());
+        let builder = match settings.mode {
+            ClientAuth::Want => builder.allow_unauthenticated(),
+            _ => builder,
+        };
+        // Only an empty root store fails to build, and the loader refuses a
+        // bundle without certificates; the error is still not a panic.
+        let verifier = builder.build().map_err(|e| {
+            Error::new(ErrorKind::InvalidValue {
+                reason: format!("{source} cannot verify client certificates: {e}"),
+            })
+            .with_env_var(var)
+        })?;
+        Ok(ClientAuthPolicy {
+            mode: settings.mode,
+            cas: Arc::from(loaded.extras),
+            verifier: Some(verifier),
+        })
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> ClientAuth {
+        self.mode
+    }
+
+    /// The CAs that issue client certificates (empty for `none`).
+    pub fn certificates(&self) -> &[Certificate] {
+        &self.cas
+    }
+
+    /// The CAs as concatenated PEM (Node's `ca` option).
+    pub fn ca_pem(&self) -> String {
+        self.cas.iter().map(Certificate::pem).collect()
+    }
+
+    /// The rustls verifier of client certificates; `None` for `none`.
+    pub fn verifier(&self) -> Option<Arc<dyn ClientCertVerifier>> {
+        self.verifier.clone()
+    }
+}
