@@ -160,7 +160,7 @@ impl ClientAuthPolicy {
             }
             (_, Some(location)) => location,
         };
-        let loaded = loading::load_sources(std::slice::from_ref(location), options);
+        let loaded = loading::load_sources_as(std::slice::from_ref(location), options, "client CA");
         if let Some(first) = loaded.problems.into_iter().next() {
             return Err(first.with_env_var(var));
         }

@@ -701,3 +701,64 @@ fn a_rotated_client_ca_bundle_applies_from_the_next_handshake() {
     );
     assert_eq!(server.next(), Seen::Verified(new_client.der().to_vec()));
 }
+
+// -------------------------------------------------------------------- health
+
+#[test]
+fn health_judges_each_client_ca_as_a_chain_of_its_own() {
+    let pki = Pki::new();
+    let root = Ca::root("Client Root");
+    let now = std::time::SystemTime::now();
+    let expired = root.intermediate_valid(
+        "Expired Client CA",
+        now - 400 * pki::DAY,
+        now - 10 * pki::DAY,
+    );
+    let ca = pki.write("client-ca.pem", &format!("{}{}", root.pem(), expired.pem()));
+    let config = Config::load(
+        &pki.settings(
+            "",
+            &[
+                ("SERVER_SSL_CLIENT_AUTH", "want"),
+                ("SERVER_SSL_TRUST_CERTIFICATE", &ca),
+            ],
+        ),
+        &Options::default(),
+    )
+    .unwrap();
+    // Loading warns about the expired CA, naming the variable.
+    assert!(config
+        .warnings
+        .iter()
+        .any(|w| w.code == WarningCode::CertExpired
+            && w.env_var.as_deref() == Some("SERVER_SSL_TRUST_CERTIFICATE")
+            && w.message.contains("client CA")));
+    let options = console_tls::HealthOptions::default();
+    let health = console_tls::health::ssl_health(&config, &options, now);
+    assert_eq!(
+        health.status,
+        console_tls::health::HealthStatus::OutOfService
+    );
+    let invalid: Vec<&str> = health
+        .details
+        .invalid_chains
+        .iter()
+        .map(|c| c.alias.as_str())
+        .collect();
+    assert_eq!(invalid, ["CN=Expired Client CA"]);
+    let valid: Vec<(&str, &str)> = health
+        .details
+        .valid_chains
+        .iter()
+        .map(|c| (c.bundle, c.alias.as_str()))
+        .collect();
+    assert!(
+        valid.contains(&("server-client-ca", "CN=Client Root")),
+        "{valid:?}"
+    );
+    let metrics = console_tls::health::prometheus(&config, &options, now);
+    assert!(
+        metrics.contains("bundle=\"server-client-ca\",chain=\"CN=Expired Client CA\""),
+        "{metrics}"
+    );
+}
