@@ -422,6 +422,19 @@ impl WatchThread {
     pub fn spawn<F>(
         watcher: ConfigWatcher,
         interval: Duration,
+        on_change: F,
+    ) -> Result<WatchThread, std::io::Error>
+    where
+        F: FnMut(std::result::Result<Arc<Config>, Error>) + Send + 'static,
+    {
+        WatchThread::spawn_shared(Arc::new(watcher), interval, on_change)
+    }
+
+    /// [`WatchThread::spawn`] for a watcher shared with others, e.g. the
+    /// [`following_server_config`] that serves its current configuration.
+    pub fn spawn_shared<F>(
+        watcher: Arc<ConfigWatcher>,
+        interval: Duration,
         mut on_change: F,
     ) -> Result<WatchThread, std::io::Error>
     where

@@ -762,3 +762,54 @@ fn health_judges_each_client_ca_as_a_chain_of_its_own() {
         "{metrics}"
     );
 }
+
+#[test]
+fn a_watch_thread_shares_its_watcher_with_the_following_config() {
+    let pki = Pki::new();
+    let old_ca = Ca::root("Old Client CA");
+    let new_ca = Ca::root("New Client CA");
+    let ca = pki.write("client-ca.pem", &old_ca.pem());
+    let settings = pki.settings(
+        "",
+        &[
+            ("SERVER_SSL_CLIENT_AUTH", "want"),
+            ("SERVER_SSL_TRUST_CERTIFICATE", &ca),
+        ],
+    );
+    let watcher = Arc::new(ConfigWatcher::new(settings, Options::default()).0);
+    let server = Server::start(Arc::new(following_server_config(
+        watcher.clone(),
+        Listener::Server,
+    )));
+    let (sender, events) = mpsc::channel();
+    let thread = console_tls::reload::WatchThread::spawn_shared(
+        watcher,
+        Duration::from_millis(10),
+        move |result| {
+            let _ = sender.send(result.is_ok());
+        },
+    )
+    .unwrap();
+    let new_client = new_ca.client("new");
+    assert!(request(server.port, &pki.server_ca, Some(&new_client)).is_err());
+    assert!(matches!(server.next(), Seen::Refused(_)));
+    // Without a certificate, want still connects.
+    assert_eq!(
+        request(server.port, &pki.server_ca, None).as_deref(),
+        Ok("anonymous")
+    );
+    assert_eq!(server.next(), Seen::Anonymous);
+
+    replace(&pki.path("client-ca.pem"), &new_ca.pem());
+    // A bounded wait for the event, not a timing assertion.
+    let reloaded = events
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the watch thread reports the change");
+    assert!(reloaded);
+    assert_eq!(
+        request(server.port, &pki.server_ca, Some(&new_client)).as_deref(),
+        Ok("verified")
+    );
+    assert_eq!(server.next(), Seen::Verified(new_client.der().to_vec()));
+    thread.stop();
+}
