@@ -813,3 +813,31 @@ fn a_watch_thread_shares_its_watcher_with_the_following_config() {
     assert_eq!(server.next(), Seen::Verified(new_client.der().to_vec()));
     thread.stop();
 }
+
+#[test]
+fn check_reports_the_mode_and_the_client_cas_only_with_client_auth() {
+    let pki = Pki::new();
+    let ca = pki.write("client-ca.pem", &Ca::root("Client CA").pem());
+    let json = |vars: &[(&str, &str)]| {
+        let report = console_tls::report::check(&pki.settings("", vars), &Options::default());
+        serde_json::to_value(&report).unwrap()
+    };
+    let none = json(&[]);
+    let server = &none["listeners"][0];
+    assert_eq!(server["ok"], true);
+    assert!(server.get("clientAuth").is_none() && server.get("clientCas").is_none());
+    let need = json(&[
+        ("SERVER_SSL_CLIENT_AUTH", "need"),
+        ("SERVER_SSL_TRUST_CERTIFICATE", &ca),
+    ]);
+    let server = &need["listeners"][0];
+    assert_eq!(server["clientAuth"], "need");
+    assert_eq!(server["clientCas"][0]["subject"], "CN=Client CA");
+    // A problem is reported with the others, naming the variable.
+    let broken = json(&[("SERVER_SSL_CLIENT_AUTH", "need")]);
+    assert_eq!(broken["problems"][0]["code"], "ERR_CONFIG_MISSING");
+    assert_eq!(
+        broken["problems"][0]["envVar"],
+        "SERVER_SSL_TRUST_CERTIFICATE"
+    );
+}
