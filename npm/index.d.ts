@@ -235,6 +235,10 @@ export interface ListenerReport {
   keyType: string | null
   keyFormat: string | null
   keyEncryption: string | null
+  /** Present only when the listener asks for client certificates. */
+  clientAuth?: 'want' | 'need'
+  /** The CAs that issue client certificates (present with `clientAuth`). */
+  clientCas?: ReportCertificate[]
 }
 
 export interface TrustReport {

@@ -293,3 +293,13 @@ test('watchServer passes the rotated client CA bundle to setSecureContext', asyn
     await close(httpsServer)
   }
 })
+
+test('check() reports the mode and the client CAs, and problems naming the variable', () => {
+  const { check } = require('..')
+  const report = check(env({ SERVER_SSL_CLIENT_AUTH: 'want', SERVER_SSL_TRUST_CERTIFICATE: clientCa.cert }))
+  assert.equal(report.listeners[0].clientAuth, 'want')
+  assert.deepEqual(report.listeners[0].clientCas.map((c) => c.subject), ['CN=client-ca'])
+  assert.equal('clientAuth' in check(env({})).listeners[0], false)
+  const broken = check(env({ SERVER_SSL_CLIENT_AUTH: 'need' }))
+  assert.deepEqual(broken.problems.map((p) => [p.code, p.envVar]), [['ERR_CONFIG_MISSING', 'SERVER_SSL_TRUST_CERTIFICATE']])
+})
