@@ -15,11 +15,14 @@
 //! `socket.authorized` (see the README's table of differences).
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
-use rustls::server::danger::ClientCertVerifier;
+use rustls::client::danger::HandshakeSignatureValid;
+use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::server::WebPkiClientVerifier;
-use rustls::RootCertStore;
+use rustls::{DigitallySignedStruct, DistinguishedName, RootCertStore, SignatureScheme};
+use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
 
 use crate::certificate::Certificate;
 use crate::error::{Error, ErrorKind, Result};
@@ -165,10 +168,10 @@ impl ClientAuthPolicy {
             return Err(first.with_env_var(var));
         }
         let source = location.source();
-        let mut roots = RootCertStore::empty();
+        let mut anchors = Vec::with_capacity(loaded.extras.len());
         for (cert, anchor) in loaded.extras.iter().zip(loaded.anchors) {
             match anchor {
-                Ok(anchor) => roots.roots.push(anchor),
+                Ok(anchor) => anchors.push(anchor),
                 Err(reason) => {
                     return Err(Error::new(ErrorKind::InvalidValue {
                         reason: format!(
@@ -181,22 +184,11 @@ impl ClientAuthPolicy {
             }
         }
         warnings.extend(loaded.warnings.into_iter().map(|w| w.with_env_var(var)));
-        let builder = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider::get());
-        let builder = match settings.mode {
-            ClientAuth::Want => builder.allow_unauthenticated(),
-            _ => builder,
-        };
-        // Only an empty root store fails to build, and the loader refuses a
-        // bundle without certificates; the error is still not a panic.
-        let verifier = builder.build().map_err(|e| {
-            Error::new(ErrorKind::InvalidValue {
-                reason: format!("{source} cannot verify client certificates: {e}"),
-            })
-            .with_env_var(var)
-        })?;
+        let cas: Arc<[Certificate]> = Arc::from(loaded.extras);
+        let verifier = Arc::new(ClientVerifier::new(settings.mode, cas.clone(), anchors));
         Ok(ClientAuthPolicy {
             mode: settings.mode,
-            cas: Arc::from(loaded.extras),
+            cas,
             verifier: Some(verifier),
         })
     }
@@ -219,5 +211,166 @@ impl ClientAuthPolicy {
     /// The rustls verifier of client certificates; `None` for `none`.
     pub fn verifier(&self) -> Option<Arc<dyn ClientCertVerifier>> {
         self.verifier.clone()
+    }
+}
+
+/// The client CAs as rustls verifies against them, with Node's (OpenSSL's)
+/// semantics rather than webpki's where they differ:
+/// - only a self-issued CA of the bundle anchors a chain; an intermediate
+///   completes chains without being trusted by itself (no partial chains:
+///   a bundle of only an intermediate verifies no client, as in Node 20);
+/// - a CA outside its validity period anchors nothing (webpki takes anchors
+///   as names and keys and never looks at their dates; OpenSSL refuses).
+///
+/// webpki's client verifier (aws-lc-rs) runs over the self-issued CAs
+/// valid at the handshake, with the bundle's other CAs added to the
+/// intermediates the client sent (webpki checks their dates itself). It is
+/// rebuilt when an anchor enters or leaves its validity period.
+struct ClientVerifier {
+    mode: ClientAuth,
+    cas: Arc<[Certificate]>,
+    /// The self-issued CAs: index into `cas`, and the anchor.
+    anchors: Vec<(usize, TrustAnchor<'static>)>,
+    /// The other CAs of the bundle.
+    intermediates: Vec<CertificateDer<'static>>,
+    hints: Vec<DistinguishedName>,
+    schemes: WebPkiSupportedAlgorithms,
+    /// Which CAs were valid when `verifier` was built, and the verifier
+    /// (`None` when none was).
+    current: RwLock<(Vec<bool>, Option<Arc<dyn ClientCertVerifier>>)>,
+}
+
+impl fmt::Debug for ClientVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientVerifier")
+            .field("mode", &self.mode)
+            .field("cas", &self.cas.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientVerifier {
+    fn new(
+        mode: ClientAuth,
+        cas: Arc<[Certificate]>,
+        anchors: Vec<TrustAnchor<'static>>,
+    ) -> ClientVerifier {
+        // Every configured CA is named in the certificate request.
+        let hints = cas
+            .iter()
+            .map(|ca| DistinguishedName::from(ca.subject_raw_bytes().to_vec()))
+            .collect();
+        let mut roots = Vec::new();
+        let mut intermediates = Vec::new();
+        for (index, (ca, anchor)) in cas.iter().zip(anchors).enumerate() {
+            if ca.is_issued_by(ca) {
+                roots.push((index, anchor));
+            } else {
+                intermediates.push(ca.der().clone());
+            }
+        }
+        ClientVerifier {
+            mode,
+            cas,
+            anchors: roots,
+            intermediates,
+            hints,
+            schemes: provider::get().signature_verification_algorithms,
+            current: RwLock::new((Vec::new(), None)),
+        }
+    }
+
+    fn valid_at(&self, now: i64) -> Vec<bool> {
+        self.anchors
+            .iter()
+            .map(|(index, _)| {
+                let ca = &self.cas[*index];
+                ca.not_before_unix() <= now && now <= ca.not_after_unix()
+            })
+            .collect()
+    }
+
+    /// webpki's verifier over the CAs valid at `now`.
+    fn verifier_at(&self, now: UnixTime) -> Option<Arc<dyn ClientCertVerifier>> {
+        let valid = self.valid_at(i64::try_from(now.as_secs()).unwrap_or(i64::MAX));
+        {
+            let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+            if current.0 == valid {
+                return current.1.clone();
+            }
+        }
+        let mut roots = RootCertStore::empty();
+        roots.roots = self
+            .anchors
+            .iter()
+            .zip(&valid)
+            .filter(|(_, valid)| **valid)
+            .map(|((_, anchor), _)| anchor.clone())
+            .collect();
+        let builder = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider::get());
+        let builder = match self.mode {
+            ClientAuth::Want => builder.allow_unauthenticated(),
+            _ => builder,
+        };
+        // Fails only without anchors: then nothing can vouch for a client.
+        let verifier = builder.build().ok();
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = (valid, verifier.clone());
+        verifier
+    }
+}
+
+impl ClientCertVerifier for ClientVerifier {
+    fn offer_client_auth(&self) -> bool {
+        self.mode != ClientAuth::None
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        self.mode == ClientAuth::Need
+    }
+
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &self.hints
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> std::result::Result<ClientCertVerified, rustls::Error> {
+        match self.verifier_at(now) {
+            Some(verifier) => {
+                let mut chain = intermediates.to_vec();
+                chain.extend(self.intermediates.iter().cloned());
+                verifier.verify_client_cert(end_entity, &chain, now)
+            }
+            // Every client CA is expired or not yet valid.
+            None => Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownIssuer,
+            )),
+        }
+    }
+
+    // Signatures depend on the provider only.
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.schemes)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.schemes)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.schemes.supported_schemes()
     }
 }

@@ -600,6 +600,11 @@ fn curl_and_openssl_s_client_against_need_and_want() {
 
     let out = s_client(&pki, need.port, alice_files);
     assert!(out.contains("Verify return code: 0 (ok)"), "{out}");
+    // The certificate request names the client CAs.
+    assert!(
+        out.contains("Acceptable client certificate CA names\nCN = Client CA\n"),
+        "{out}"
+    );
     assert!(out.contains("\r\n\r\nverified"), "{out}");
     assert_eq!(need.next(), Seen::Verified(alice.der().to_vec()));
     let out = s_client(&pki, need.port, None);
@@ -840,4 +845,99 @@ fn check_reports_the_mode_and_the_client_cas_only_with_client_auth() {
         broken["problems"][0]["envVar"],
         "SERVER_SSL_TRUST_CERTIFICATE"
     );
+}
+
+#[test]
+fn a_client_ca_outside_its_validity_period_anchors_nothing() {
+    // webpki ignores an anchor's dates; OpenSSL (Node) refuses a chain
+    // through an expired CA, and so does console-tls.
+    let pki = Pki::new();
+    let now = std::time::SystemTime::now();
+    let root = Ca::root("Client Root");
+    let expired = root.intermediate_valid(
+        "Expired Client CA",
+        now - 400 * pki::DAY,
+        now - 10 * pki::DAY,
+    );
+    let future = root.intermediate_valid(
+        "Future Client CA",
+        now + 10 * pki::DAY,
+        now + 400 * pki::DAY,
+    );
+    let current = root.intermediate("Current Client CA");
+    let expired_root = Ca::root_valid("Expired Root", now - 400 * pki::DAY, now - 10 * pki::DAY);
+    let future_root = Ca::root_valid("Future Root", now + 10 * pki::DAY, now + 400 * pki::DAY);
+    let bundle = [
+        root.pem(),
+        expired.pem(),
+        future.pem(),
+        current.pem(),
+        expired_root.pem(),
+        future_root.pem(),
+    ]
+    .concat();
+    let ca = pki.write("client-ca.pem", &bundle);
+    let tls = pki
+        .load(&[
+            ("SERVER_SSL_CLIENT_AUTH", "need"),
+            ("SERVER_SSL_TRUST_CERTIFICATE", &ca),
+        ])
+        .unwrap();
+    assert_eq!(tls.client_auth().certificates().len(), 6);
+    let server = Server::start(tls.server_config());
+    for (name, issuer, accepted) in [
+        ("expired intermediate", &expired, false),
+        ("future intermediate", &future, false),
+        ("current intermediate", &current, true),
+        ("expired root", &expired_root, false),
+        ("future root", &future_root, false),
+        ("root", &root, true),
+    ] {
+        let client = issuer.client("c");
+        let outcome = request(server.port, &pki.server_ca, Some(&client));
+        assert_eq!(outcome.is_ok(), accepted, "{name}: {outcome:?}");
+        let seen = server.next();
+        if accepted {
+            assert_eq!(seen, Seen::Verified(client.der().to_vec()), "{name}");
+        } else {
+            assert!(matches!(seen, Seen::Refused(_)), "{name}: {seen:?}");
+        }
+    }
+
+    // Nothing valid at all: a presented certificate is refused, and want
+    // still lets a client without one in.
+    let only_expired = pki.write("expired-only.pem", &expired_root.pem());
+    let tls = pki
+        .load(&[
+            ("SERVER_SSL_CLIENT_AUTH", "want"),
+            ("SERVER_SSL_TRUST_CERTIFICATE", &only_expired),
+        ])
+        .unwrap();
+    let server = Server::start(tls.server_config());
+    assert!(request(server.port, &pki.server_ca, Some(&expired_root.client("c"))).is_err());
+    assert!(matches!(server.next(), Seen::Refused(_)));
+    assert_eq!(
+        request(server.port, &pki.server_ca, None).as_deref(),
+        Ok("anonymous")
+    );
+    assert_eq!(server.next(), Seen::Anonymous);
+}
+
+#[test]
+fn an_intermediate_alone_in_the_bundle_anchors_nothing_as_in_node() {
+    // No partial chains: a chain must end at a self-issued CA of the bundle
+    // (webpki alone would take the intermediate as an anchor).
+    let pki = Pki::new();
+    let root = Ca::root("Client Root");
+    let issuing = root.intermediate("Client Issuing CA");
+    let ca = pki.write("client-ca.pem", &issuing.pem());
+    let tls = pki
+        .load(&[
+            ("SERVER_SSL_CLIENT_AUTH", "need"),
+            ("SERVER_SSL_TRUST_CERTIFICATE", &ca),
+        ])
+        .unwrap();
+    let server = Server::start(tls.server_config());
+    assert!(request(server.port, &pki.server_ca, Some(&issuing.client("bob"))).is_err());
+    assert!(matches!(server.next(), Seen::Refused(e) if e.contains("UnknownIssuer")));
 }

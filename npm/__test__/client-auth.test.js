@@ -16,7 +16,7 @@ const https = require('node:https')
 const { promisify } = require('node:util')
 
 const { loadFromEnv, loadServerTls, watchServer } = require('..')
-const { Pki, openssl, listen, close } = require('./helpers')
+const { Pki, openssl, opensslDate, listen, close } = require('./helpers')
 
 const run = promisify(execFile)
 const WAIT_MS = 15_000
@@ -302,4 +302,49 @@ test('check() reports the mode and the client CAs, and problems naming the varia
   assert.equal('clientAuth' in check(env({})).listeners[0], false)
   const broken = check(env({ SERVER_SSL_CLIENT_AUTH: 'need' }))
   assert.deepEqual(broken.problems.map((p) => [p.code, p.envVar]), [['ERR_CONFIG_MISSING', 'SERVER_SSL_TRUST_CERTIFICATE']])
+})
+
+test('a client CA outside its validity period anchors nothing, in Node as in rustls', async () => {
+  const expired = pki.leaf('expired-client-ca', clientCa, { ca: true, start: opensslDate(-400), end: opensslDate(-10) })
+  const old = issue('old-client', { cert: expired.cert, key: expired.key }, clientExtensions)
+  const current = pki.leaf('current-client-ca', clientCa, { ca: true })
+  const fresh = issue('fresh-client', { cert: current.cert, key: current.key }, clientExtensions)
+  const bundle = pki.write(
+    'dated-bundle.pem',
+    clientCa.pem + pki.read('expired-client-ca.pem') + pki.read('current-client-ca.pem'),
+  )
+  const loaded = loadFromEnv(env({ SERVER_SSL_CLIENT_AUTH: 'need', SERVER_SSL_TRUST_CERTIFICATE: bundle }))
+  assert.ok(loaded.warnings.some((w) => w.code === 'WARN_CERT_EXPIRED' && w.envVar === 'SERVER_SSL_TRUST_CERTIFICATE'))
+  const { httpsServer, port } = await serve(loaded.server)
+  try {
+    assert.equal((await request(port, old)).ok, false)
+    assert.deepEqual(await request(port, fresh), {
+      ok: true,
+      body: { authorized: true, authorizationError: null, cn: 'fresh-client' },
+    })
+  } finally {
+    await close(httpsServer)
+  }
+})
+
+test('an intermediate alone in the bundle anchors nothing (no partial chains), in Node as in rustls', async () => {
+  const issuing = pki.leaf('issuing-client-ca', clientCa, { ca: true })
+  const bob = issue('bob', { cert: issuing.cert, key: issuing.key }, clientExtensions)
+  const bundle = pki.write('intermediate-only.pem', pki.read('issuing-client-ca.pem'))
+  const only = loadFromEnv(env({ SERVER_SSL_CLIENT_AUTH: 'need', SERVER_SSL_TRUST_CERTIFICATE: bundle }))
+  let { httpsServer, port } = await serve(only.server)
+  try {
+    assert.equal((await request(port, bob)).ok, false)
+  } finally {
+    await close(httpsServer)
+  }
+  // With its root in the bundle too, the intermediate completes the chain.
+  const full = pki.write('intermediate-and-root.pem', pki.read('issuing-client-ca.pem') + clientCa.pem)
+  const both = loadFromEnv(env({ SERVER_SSL_CLIENT_AUTH: 'need', SERVER_SSL_TRUST_CERTIFICATE: full }))
+  ;({ httpsServer, port } = await serve(both.server))
+  try {
+    assert.deepEqual(await request(port, bob), { ok: true, body: { authorized: true, authorizationError: null, cn: 'bob' } })
+  } finally {
+    await close(httpsServer)
+  }
 })

@@ -32,6 +32,19 @@ impl Ca {
         }
     }
 
+    /// A self-signed root CA valid from `not_before` to `not_after`.
+    pub fn root_valid(name: &str, not_before: SystemTime, not_after: SystemTime) -> Ca {
+        let key = KeyPair::generate().unwrap();
+        let mut params = ca_params(name);
+        params.not_before = OffsetDateTime::from(not_before);
+        params.not_after = OffsetDateTime::from(not_after);
+        let cert = params.self_signed(&key).unwrap();
+        Ca {
+            cert,
+            issuer: Issuer::new(params, key),
+        }
+    }
+
     /// An intermediate CA issued by `self`.
     pub fn intermediate(&self, name: &str) -> Ca {
         let key = KeyPair::generate().unwrap();
