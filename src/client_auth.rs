@@ -226,6 +226,10 @@ impl ClientAuthPolicy {
 /// valid at the handshake, with the bundle's other CAs added to the
 /// intermediates the client sent (webpki checks their dates itself). It is
 /// rebuilt when an anchor enters or leaves its validity period.
+/// Which anchors were valid when the verifier was built, and the verifier
+/// (`None` when none was).
+type Built = (Vec<bool>, Option<Arc<dyn ClientCertVerifier>>);
+
 struct ClientVerifier {
     mode: ClientAuth,
     cas: Arc<[Certificate]>,
@@ -235,9 +239,7 @@ struct ClientVerifier {
     intermediates: Vec<CertificateDer<'static>>,
     hints: Vec<DistinguishedName>,
     schemes: WebPkiSupportedAlgorithms,
-    /// Which CAs were valid when `verifier` was built, and the verifier
-    /// (`None` when none was).
-    current: RwLock<(Vec<bool>, Option<Arc<dyn ClientCertVerifier>>)>,
+    current: RwLock<Built>,
 }
 
 impl fmt::Debug for ClientVerifier {
