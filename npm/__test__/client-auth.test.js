@@ -348,3 +348,19 @@ test('an intermediate alone in the bundle anchors nothing (no partial chains), i
     await close(httpsServer)
   }
 })
+
+test("want in Node with the README's secureConnection check: a presented certificate that does not verify is closed, as rustls refuses it", async () => {
+  const loaded = loadFromEnv(env({ SERVER_SSL_CLIENT_AUTH: 'want', SERVER_SSL_TRUST_CERTIFICATE: clientCa.cert }))
+  const { httpsServer, port } = await serve(loaded.server)
+  // The README's snippet, as written there.
+  httpsServer.on('secureConnection', (socket) => {
+    if (!socket.authorized && socket.getPeerCertificate().raw) socket.destroy()
+  })
+  try {
+    assert.equal((await request(port, mallory)).ok, false)
+    assert.equal((await request(port, null)).body.authorized, false)
+    assert.equal((await request(port, alice)).body.authorized, true)
+  } finally {
+    await close(httpsServer)
+  }
+})
