@@ -941,3 +941,14 @@ fn an_intermediate_alone_in_the_bundle_anchors_nothing_as_in_node() {
     assert!(request(server.port, &pki.server_ca, Some(&issuing.client("bob"))).is_err());
     assert!(matches!(server.next(), Seen::Refused(e) if e.contains("UnknownIssuer")));
 }
+
+#[test]
+fn a_client_certificate_for_servers_only_is_refused() {
+    let pki = Pki::new();
+    let client_ca = Ca::root("Client CA");
+    let (server, _) = server(&pki, "need", &client_ca);
+    // extendedKeyUsage serverAuth, without clientAuth.
+    let server_only = client_ca.leaf(&["alice.example"]);
+    assert!(request(server.port, &pki.server_ca, Some(&server_only)).is_err());
+    assert!(matches!(server.next(), Seen::Refused(_)));
+}

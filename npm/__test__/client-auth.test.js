@@ -61,6 +61,7 @@ const foreignCa = ca('foreign-ca')
 const alice = issue('alice', clientCa, clientExtensions)
 const mallory = issue('mallory', foreignCa, clientExtensions)
 const device = issue('device', null, clientExtensions)
+const serverOnly = issue('server-only', clientCa, ['basicConstraints=CA:FALSE', 'extendedKeyUsage=serverAuth'])
 
 test.after(() => pki.cleanup())
 
@@ -208,6 +209,9 @@ test('need: https.createServer(config.server) refuses no certificate and a forei
     assert.equal(anonymous.ok, false, JSON.stringify(anonymous))
     const foreign = await request(port, mallory)
     assert.equal(foreign.ok, false, JSON.stringify(foreign))
+    // A certificate of the configured CA for servers only (no clientAuth).
+    const forServers = await request(port, serverOnly)
+    assert.equal(forServers.ok, false, JSON.stringify(forServers))
 
     const curled = await curl(port, alice)
     assert.deepEqual(curled, { ok: true, body: { authorized: true, authorizationError: null, cn: 'alice' } })
