@@ -157,6 +157,26 @@ typedef enum {
 } ctls_status;
 
 /**
+ * Whether a listener asks clients for certificates
+ * (`SERVER_SSL_CLIENT_AUTH`).
+ */
+typedef enum {
+    /**
+     * Clients are not asked for a certificate.
+     */
+    CTLS_CLIENT_AUTH_NONE = 0,
+    /**
+     * Clients are asked; one without a certificate is accepted, one with a
+     * certificate that does not verify against the client CAs is refused.
+     */
+    CTLS_CLIENT_AUTH_WANT = 1,
+    /**
+     * Clients must present a certificate issued by a client CA.
+     */
+    CTLS_CLIENT_AUTH_NEED = 2,
+} ctls_client_auth;
+
+/**
  * What `ctls_watcher_poll` found.
  */
 typedef enum {
@@ -662,6 +682,38 @@ size_t ctls_server_tls_warnings_len(const ctls_server_tls *tls);
  * The i-th warning, borrowed from `tls`; NULL when out of range.
  */
 const ctls_warning *ctls_server_tls_warning(const ctls_server_tls *tls, size_t index);
+
+/**
+ * The listener's client authentication mode; `CTLS_CLIENT_AUTH_NONE` when
+ * `tls` is NULL.
+ */
+ctls_client_auth ctls_server_tls_client_auth(const ctls_server_tls *tls);
+
+/**
+ * How many CAs issue client certificates (`SERVER_SSL_TRUST_CERTIFICATE`,
+ * deduplicated); 0 without client authentication or when `tls` is NULL.
+ */
+size_t ctls_server_tls_client_ca_len(const ctls_server_tls *tls);
+
+/**
+ * The DER bytes of the i-th client CA in `*data` / `*len`, valid as long
+ * as `tls`.
+ *
+ * Errors: `CTLS_ERR_NULL_ARGUMENT`; `CTLS_ERR_CONFIG_INVALID` when `index`
+ * is not less than `ctls_server_tls_client_ca_len(tls)`.
+ */
+CTLS_MUST_USE
+ctls_status ctls_server_tls_client_ca_der(const ctls_server_tls *tls,
+                                          size_t index,
+                                          const uint8_t **data,
+                                          size_t *len);
+
+/**
+ * The client CAs as concatenated `CERTIFICATE` PEM blocks (what OpenSSL's
+ * `SSL_CTX_load_verify_locations` or Python's `cadata` take); an empty
+ * string without client authentication. Lives as long as `tls`.
+ */
+const char *ctls_server_tls_client_ca_pem(const ctls_server_tls *tls);
 
 /**
  * Releases an identity from `ctls_server_tls_load` (its key bytes are

@@ -194,6 +194,22 @@ export interface ServerTls {
   keyType: string
   keyBits: number
   warnings: Array<WarningInfo>
+  /**
+   * `'want'` or `'need'`; absent when client authentication is `none`
+   * (as are the three options below, so nothing changes for a server
+   * without it).
+   */
+  clientAuth?: 'want' | 'need'
+  /** `true` with client authentication: the server asks for a certificate. */
+  requestCert?: boolean
+  /**
+   * `true` for `need` (the handshake fails without a verified
+   * certificate), `false` for `want` (the application reads
+   * `socket.authorized`).
+   */
+  rejectUnauthorized?: boolean
+  /** The CAs that issue client certificates, one PEM string each. */
+  ca?: Array<string>
 }
 
 /** `loadServerTls` arguments; errors name them (`certificate`, `privateKey`). */
@@ -206,6 +222,13 @@ export interface ServerTlsArgs {
   passphrase?: string | Buffer
   /** Directory that relative paths resolve against. */
   baseDir?: string
+  /** `'none'` (default), `'want'` or `'need'`, any case. */
+  clientAuth?: string
+  /**
+   * A location of the PEM bundle of the CAs that issue client
+   * certificates; required for `want`/`need`.
+   */
+  trustCertificate?: string
 }
 
 /**

@@ -36,6 +36,7 @@ export type WarningCode =
   | 'WARN_TRUST_PROBLEM'
   | 'WARN_DUPLICATE_CERTIFICATE'
   | 'WARN_NODE_INCOMPATIBLE'
+  | 'WARN_SETTING_UNUSED'
 
 /**
  * What every loader throws (or rejects with) for a configuration problem: a
@@ -92,6 +93,22 @@ export interface ServerTls {
   keyType: string
   keyBits: number
   warnings: ConsoleTlsWarning[]
+  /**
+   * The listener's client authentication (`SERVER_SSL_CLIENT_AUTH`):
+   * present only when it is `want` or `need`, like the three options
+   * below, so `https.createServer(serverTls)` enforces it as it is.
+   */
+  clientAuth?: 'want' | 'need'
+  /** `true` with client authentication: the server asks clients for a certificate. */
+  requestCert?: boolean
+  /**
+   * `true` for `need`: a client without a certificate from `ca` fails the
+   * handshake. `false` for `want`: every client connects, and
+   * `socket.authorized` / `authorizationError` tell whether it was verified.
+   */
+  rejectUnauthorized?: boolean
+  /** The CAs that issue client certificates (`SERVER_SSL_TRUST_CERTIFICATE`), one PEM string each. */
+  ca?: string[]
 }
 
 /** Extra CA certificates on top of the base roots. Pass it to `agentOptions` and `verifyServer`. */
@@ -157,6 +174,10 @@ export interface ServerTlsArgs {
   passphrase?: string | Uint8Array
   /** Directory that relative paths resolve against. */
   baseDir?: string
+  /** Client certificates: `'none'` (default), `'want'` or `'need'`, any case. */
+  clientAuth?: 'none' | 'want' | 'need' | (string & {})
+  /** The PEM bundle of the CAs that issue client certificates (same forms as `certificate`); required for `want`/`need`. */
+  trustCertificate?: string
 }
 
 export interface TrustArgs {
@@ -214,6 +235,10 @@ export interface ListenerReport {
   keyType: string | null
   keyFormat: string | null
   keyEncryption: string | null
+  /** Present only when the listener asks for client certificates. */
+  clientAuth?: 'want' | 'need'
+  /** The CAs that issue client certificates (present with `clientAuth`). */
+  clientCas?: ReportCertificate[]
 }
 
 export interface TrustReport {

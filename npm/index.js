@@ -126,6 +126,8 @@ function serverTlsArgs(value) {
     privateKey: args.optionalString(a.privateKey, 'privateKey'),
     passphrase: args.optionalSecret(a.passphrase, 'passphrase'),
     baseDir: args.optionalString(a.baseDir, 'baseDir'),
+    clientAuth: args.optionalString(a.clientAuth, 'clientAuth'),
+    trustCertificate: args.optionalString(a.trustCertificate, 'trustCertificate'),
   }
 }
 
@@ -450,7 +452,7 @@ function watch(source, watchOptions, listener) {
 /**
  * Keeps `server` (an https.Server or tls.Server) serving the current identity
  * of `options.listener` ('server', the default, or 'management'): calls
- * `server.setSecureContext({ ...contextOptions, cert, key })` on each good
+ * `server.setSecureContext({ ...contextOptions, cert, key, ca })` on each good
  * load. Existing connections keep their identity; new handshakes get the new one.
  * Problems go to `onError(err)` (default: process.emitWarning) and the
  * server keeps its last good identity.
@@ -483,7 +485,12 @@ function watchServer(server, env, options, onError) {
       return fail(disabled)
     }
     try {
-      server.setSecureContext({ ...extra, cert: identity.cert, key: identity.key })
+      // The client CAs rotate with the identity; requestCert and
+      // rejectUnauthorized are the server's, fixed when it was created (and
+      // the mode, from the environment, cannot change while it runs).
+      const context = { ...extra, cert: identity.cert, key: identity.key }
+      if (identity.ca) context.ca = identity.ca
+      server.setSecureContext(context)
     } catch (failure) {
       fail(failure)
     }

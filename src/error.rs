@@ -122,6 +122,11 @@ pub enum ErrorKind {
     InvalidUrl { reason: String },
     /// A required variable is unset or empty.
     Missing,
+    /// Client authentication is `want`/`need` but no client CA bundle is set.
+    ClientCaMissing {
+        mode: &'static str,
+        client_auth_var: String,
+    },
     /// The file does not exist.
     FileNotFound,
     /// The path names something other than a regular file.
@@ -223,7 +228,7 @@ impl ErrorKind {
                 ErrorCode::ConfigInvalid
             }
             InvalidUrl { .. } => ErrorCode::ConfigInvalid,
-            Missing => ErrorCode::ConfigMissing,
+            Missing | ClientCaMissing { .. } => ErrorCode::ConfigMissing,
             FileNotFound => ErrorCode::FileNotFound,
             NotARegularFile { .. } | FileUnreadable { .. } => ErrorCode::FileUnreadable,
             FileTooLarge { .. } => ErrorCode::FileTooLarge,
@@ -457,6 +462,10 @@ impl fmt::Display for Error {
             ),
             Missing => f.write_str(
                 "TLS is enabled but this variable is unset or empty; set it to the file (file:/path/to/file.pem)",
+            ),
+            ClientCaMissing { mode, client_auth_var } => write!(
+                f,
+                "{client_auth_var} is {mode} but this variable is unset or empty: nothing says which CAs issue client certificates; set it to their PEM bundle (file:/path/to/client-ca.pem), or set {client_auth_var} to none"
             ),
             FileNotFound => write!(
                 f,

@@ -5,7 +5,9 @@
 //! The chains are both listeners' (bundles `server` and `management`, alias
 //! the bundle name, as a PEM listener has no key-store alias) and each CA of
 //! `NODE_EXTRA_CA_CERTS` on its own (bundle `extra-ca-certs`, alias its
-//! subject), which Spring Boot does not watch but which expires all the same.
+//! subject), which Spring Boot does not watch but which expires all the same;
+//! likewise each client CA of a listener with client authentication (bundles
+//! `server-client-ca` and `management-client-ca`, alias its subject).
 //! Mozilla's and the system's roots are not included: they are not this
 //! service's to renew.
 
@@ -80,7 +82,8 @@ pub struct ChainHealth {
     pub alias: String,
     /// Leaf first, as configured.
     pub certificates: Vec<CertificateHealth>,
-    /// `server`, `management` or `extra-ca-certs` (not in Spring Boot's JSON;
+    /// `server`, `management`, `server-client-ca`, `management-client-ca`
+    /// or `extra-ca-certs` (not in Spring Boot's JSON;
     /// it is the metrics' `bundle` label).
     #[serde(skip)]
     pub bundle: &'static str,
@@ -216,7 +219,8 @@ fn spring_duration(duration: Duration) -> String {
     out
 }
 
-/// Every chain of `config` judged at `now`, listeners first, then each extra CA.
+/// Every chain of `config` judged at `now`: listeners first, then each
+/// client CA of a listener with client authentication, then each extra CA.
 pub fn chains(config: &Config, options: &HealthOptions, now: SystemTime) -> Vec<ChainHealth> {
     let now = unix_seconds(now);
     let judge = |info: &CertificateInfo| CertificateHealth {
@@ -239,12 +243,30 @@ pub fn chains(config: &Config, options: &HealthOptions, now: SystemTime) -> Vec<
         certificates: tls.chain().iter().map(|c| judge(c.info())).collect(),
         bundle,
     });
+    // A client CA that expires locks its clients out: judged like an extra CA.
+    let client_cas = [
+        ("server-client-ca", &config.server),
+        ("management-client-ca", &config.management),
+    ]
+    .into_iter()
+    .filter_map(|(bundle, tls)| tls.as_ref().map(|tls| (bundle, tls)))
+    .flat_map(|(bundle, tls)| {
+        tls.client_auth()
+            .certificates()
+            .iter()
+            .map(move |ca| (bundle, ca))
+    })
+    .map(|(bundle, ca)| ChainHealth {
+        alias: ca.info().subject.clone(),
+        certificates: vec![judge(ca.info())],
+        bundle,
+    });
     let extras = config.trust.extras().iter().map(|ca| ChainHealth {
         alias: ca.info().subject.clone(),
         certificates: vec![judge(ca.info())],
         bundle: "extra-ca-certs",
     });
-    listeners.chain(extras).collect()
+    listeners.chain(client_cas).chain(extras).collect()
 }
 
 /// Spring Boot's `ssl` health component for `config` at `now`.

@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 
 pub mod certificate;
+pub mod client_auth;
 pub mod config;
 #[cfg(feature = "cli")]
 pub mod dev_certs;
@@ -57,6 +58,7 @@ pub mod trust;
 pub mod warning;
 
 pub use certificate::{Certificate, CertificateInfo};
+pub use client_auth::{ClientAuth, ClientAuthPolicy};
 pub use config::Config;
 pub use error::{Error, ErrorCode, ErrorKind, Result, Source};
 pub use health::{HealthOptions, SslHealth};

@@ -25,9 +25,14 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, TryLockError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
+use rustls::client::danger::HandshakeSignatureValid;
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
+use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
+use rustls_pki_types::{CertificateDer, UnixTime};
 
+use crate::client_auth::ClientAuth;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::location::{read_bounded, Location};
@@ -381,7 +386,8 @@ impl ConfigWatcher {
 }
 
 /// The files behind everything `settings` configures (inline values and
-/// disabled listeners have none): both listeners' certificate and key, and
+/// disabled listeners have none): both listeners' certificate and key, their
+/// client CA bundle when client authentication is on, and
 /// `NODE_EXTRA_CA_CERTS`.
 pub fn watched_files(settings: &Settings) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -389,6 +395,10 @@ pub fn watched_files(settings: &Settings) -> Vec<PathBuf> {
         if let Ok(Some(listener)) = settings.listener(listener) {
             files.extend(listener.certificate.path().map(PathBuf::from));
             files.extend(listener.private_key.path().map(PathBuf::from));
+            if listener.client_auth.mode != ClientAuth::None {
+                let bundle = listener.client_auth.trust_certificate.as_ref();
+                files.extend(bundle.and_then(Location::path).map(PathBuf::from));
+            }
         }
     }
     if let Ok(Some(Location::File(path))) = settings.extra_ca_certs() {
@@ -411,6 +421,19 @@ impl WatchThread {
     /// loaded configuration and `Err` for each failed one.
     pub fn spawn<F>(
         watcher: ConfigWatcher,
+        interval: Duration,
+        on_change: F,
+    ) -> Result<WatchThread, std::io::Error>
+    where
+        F: FnMut(std::result::Result<Arc<Config>, Error>) + Send + 'static,
+    {
+        WatchThread::spawn_shared(Arc::new(watcher), interval, on_change)
+    }
+
+    /// [`WatchThread::spawn`] for a watcher shared with others, e.g. the
+    /// [`following_server_config`] that serves its current configuration.
+    pub fn spawn_shared<F>(
+        watcher: Arc<ConfigWatcher>,
         interval: Duration,
         mut on_change: F,
     ) -> Result<WatchThread, std::io::Error>
@@ -510,6 +533,131 @@ impl ResolvesServerCert for ReloadingCertResolver {
     fn resolve(&self, _: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
         Some(self.get())
     }
+}
+
+/// A `rustls` client certificate verifier that follows a [`ConfigWatcher`]:
+/// every handshake is judged by the current configuration's `listener`
+/// (its mode and its client CAs), so a rotated client CA bundle applies
+/// from the next handshake on, as a rotated identity does through
+/// [`ReloadingCertResolver`]. With no current configuration, or the
+/// listener disabled or at `none`, clients are not asked for certificates.
+///
+/// It sends no CA names in its certificate request: the list lives in the
+/// current configuration, which a borrowed return cannot outlive. Clients
+/// then choose their certificate without the hint; curl, OpenSSL, Node and
+/// rustls send the one they are configured with.
+pub struct ReloadingClientVerifier {
+    watcher: Arc<ConfigWatcher>,
+    listener: Listener,
+    schemes: rustls::crypto::WebPkiSupportedAlgorithms,
+}
+
+impl std::fmt::Debug for ReloadingClientVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReloadingClientVerifier")
+            .field("listener", &self.listener)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReloadingClientVerifier {
+    /// Follows `watcher`'s current `listener`.
+    pub fn new(watcher: Arc<ConfigWatcher>, listener: Listener) -> ReloadingClientVerifier {
+        ReloadingClientVerifier {
+            watcher,
+            listener,
+            schemes: crate::provider::get().signature_verification_algorithms,
+        }
+    }
+
+    fn current(&self) -> Option<Arc<dyn ClientCertVerifier>> {
+        let config = self.watcher.current()?;
+        config.listener(self.listener)?.client_auth().verifier()
+    }
+}
+
+impl ClientCertVerifier for ReloadingClientVerifier {
+    fn offer_client_auth(&self) -> bool {
+        self.current().is_some_and(|v| v.offer_client_auth())
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        self.current().is_some_and(|v| v.client_auth_mandatory())
+    }
+
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &[]
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> std::result::Result<ClientCertVerified, rustls::Error> {
+        // A reload to `none` between the request and the answer: nothing
+        // can vouch for the certificate any more, so it is refused.
+        match self.current() {
+            Some(verifier) => verifier.verify_client_cert(end_entity, intermediates, now),
+            None => Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::ApplicationVerificationFailure,
+            )),
+        }
+    }
+
+    // Signatures depend on the provider only, never on the configuration.
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.schemes)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.schemes)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.schemes.supported_schemes()
+    }
+}
+
+/// Serves the current identity of a [`ConfigWatcher`]'s `listener`.
+#[derive(Debug)]
+struct WatcherIdentity {
+    watcher: Arc<ConfigWatcher>,
+    listener: Listener,
+}
+
+impl ResolvesServerCert for WatcherIdentity {
+    fn resolve(&self, _: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        let config = self.watcher.current()?;
+        Some(config.listener(self.listener)?.certified_key())
+    }
+}
+
+/// A `ServerConfig` (TLS 1.2 and 1.3, aws-lc-rs) that follows `watcher`:
+/// each handshake gets the current identity of `listener` and is judged by
+/// its current client authentication (mode and client CAs). Poll the
+/// watcher (or drive it from a [`WatchThread`]-like loop) to pick up changes.
+pub fn following_server_config(
+    watcher: Arc<ConfigWatcher>,
+    listener: Listener,
+) -> rustls::ServerConfig {
+    crate::server_tls::server_config_with_verifier(
+        Arc::new(WatcherIdentity {
+            watcher: watcher.clone(),
+            listener,
+        }),
+        Arc::new(ReloadingClientVerifier::new(watcher, listener)),
+    )
 }
 
 #[cfg(test)]

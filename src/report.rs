@@ -49,6 +49,13 @@ pub struct ListenerReport {
     pub key_format: Option<String>,
     /// How the key was encrypted (when it was).
     pub key_encryption: Option<String>,
+    /// `want` or `need` when the listener asks for client certificates
+    /// (absent for `none`, so reports without client auth are unchanged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_auth: Option<&'static str>,
+    /// The CAs that issue client certificates (with `client_auth`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub client_cas: Vec<CertificateInfo>,
 }
 
 /// The trust's state.
@@ -187,6 +194,8 @@ pub fn check(settings: &Settings, options: &Options) -> Report {
             key_type: None,
             key_format: None,
             key_encryption: None,
+            client_auth: None,
+            client_cas: Vec::new(),
         };
         match load_listener(settings, listener, options) {
             Ok(Some(tls)) => {
@@ -195,6 +204,15 @@ pub fn check(settings: &Settings, options: &Options) -> Report {
                 entry.key_type = Some(tls.key_type().to_string());
                 entry.key_format = Some(tls.key().format().to_string());
                 entry.key_encryption = tls.key().encryption().map(|e| e.to_string());
+                let client_auth = tls.client_auth();
+                if client_auth.mode() != crate::ClientAuth::None {
+                    entry.client_auth = Some(client_auth.mode().as_str());
+                    entry.client_cas = client_auth
+                        .certificates()
+                        .iter()
+                        .map(|c| c.info().clone())
+                        .collect();
+                }
                 report.add_warnings(tls.warnings());
             }
             Ok(None) => entry.ok = true,

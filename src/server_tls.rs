@@ -5,17 +5,19 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+use rustls::server::danger::ClientCertVerifier;
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 use rustls::ServerConfig;
 use zeroize::Zeroizing;
 
 use crate::certificate::{self, Certificate};
+use crate::client_auth::ClientAuthPolicy;
 use crate::error::{Error, ErrorKind, Result, Source};
 use crate::key::{self, KeyType, PrivateKey};
 use crate::options::Options;
 use crate::provider;
-use crate::settings::ListenerSettings;
+use crate::settings::{ClientAuthSettings, ListenerSettings};
 use crate::warning::Warning;
 
 /// A loaded, checked listener identity.
@@ -25,6 +27,7 @@ pub struct ServerTls {
     key: PrivateKey,
     warnings: Vec<Warning>,
     certified_key: Arc<CertifiedKey>,
+    client_auth: ClientAuthPolicy,
     config: Arc<OnceLock<Arc<ServerConfig>>>,
 }
 
@@ -41,6 +44,7 @@ impl fmt::Debug for ServerTls {
             )
             .field("key", &self.key)
             .field("warnings", &self.warnings)
+            .field("client_auth", &self.client_auth)
             .finish_non_exhaustive()
     }
 }
@@ -59,6 +63,28 @@ impl ServerTls {
         base_dir: &std::path::Path,
         options: &Options,
     ) -> Result<ServerTls> {
+        ServerTls::from_locations_with(
+            certificate,
+            private_key,
+            passphrase,
+            ClientAuthSettings::default(),
+            names,
+            base_dir,
+            options,
+        )
+    }
+
+    /// [`ServerTls::from_locations`] with client authentication (see
+    /// [`ClientAuthSettings::from_arguments`]).
+    pub fn from_locations_with(
+        certificate: &[u8],
+        private_key: &[u8],
+        passphrase: Option<&[u8]>,
+        client_auth: ClientAuthSettings,
+        names: crate::settings::ListenerVars,
+        base_dir: &std::path::Path,
+        options: &Options,
+    ) -> Result<ServerTls> {
         let location = |value: &[u8], name: &str| {
             crate::Location::parse_bytes(value, base_dir).map_err(|e| e.with_env_var(name))
         };
@@ -67,6 +93,7 @@ impl ServerTls {
             private_key: location(private_key, names.private_key)?,
             passphrase: passphrase.and_then(crate::Passphrase::given),
             names,
+            client_auth,
         };
         ServerTls::load(&settings, options)
     }
@@ -123,6 +150,8 @@ impl ServerTls {
                 .into_iter()
                 .map(|w| w.with_env_var(names.certificate)),
         );
+        let client_auth =
+            ClientAuthPolicy::load(&settings.client_auth, names, options, &mut warnings)?;
         let certified_key = Arc::new(CertifiedKey::new(
             chain.iter().map(|c| c.der().clone()).collect(),
             key.signing_key(),
@@ -132,6 +161,7 @@ impl ServerTls {
             key,
             warnings,
             certified_key,
+            client_auth,
             config: Arc::new(OnceLock::new()),
         })
     }
@@ -176,14 +206,21 @@ impl ServerTls {
         self.certified_key.clone()
     }
 
+    /// The listener's client authentication (mode, client CAs, verifier).
+    pub fn client_auth(&self) -> &ClientAuthPolicy {
+        &self.client_auth
+    }
+
     /// A `ServerConfig` for TLS 1.2 and 1.3 with the aws-lc-rs provider and
-    /// no client authentication, built on first use and shared after.
+    /// the listener's client authentication, built on first use and shared after.
     pub fn server_config(&self) -> Arc<ServerConfig> {
         self.config
             .get_or_init(|| {
-                Arc::new(server_config_with(Arc::new(FixedIdentity(
-                    self.certified_key.clone(),
-                ))))
+                let resolver = Arc::new(FixedIdentity(self.certified_key.clone()));
+                Arc::new(match self.client_auth.verifier() {
+                    Some(verifier) => server_config_with_verifier(resolver, verifier),
+                    None => server_config_with(resolver),
+                })
             })
             .clone()
     }
@@ -193,12 +230,27 @@ impl ServerTls {
 /// client authentication, and identities from `resolver` (e.g. a
 /// [`crate::reload::ReloadingCertResolver`]).
 pub fn server_config_with(resolver: Arc<dyn ResolvesServerCert>) -> ServerConfig {
+    builder().with_no_client_auth().with_cert_resolver(resolver)
+}
+
+/// A `ServerConfig` for TLS 1.2 and 1.3 with the aws-lc-rs provider, client
+/// certificates checked by `verifier` (e.g. [`ClientAuthPolicy::verifier`]
+/// or a [`crate::reload::ReloadingClientVerifier`]), and identities from
+/// `resolver`.
+pub fn server_config_with_verifier(
+    resolver: Arc<dyn ResolvesServerCert>,
+    verifier: Arc<dyn ClientCertVerifier>,
+) -> ServerConfig {
+    builder()
+        .with_client_cert_verifier(verifier)
+        .with_cert_resolver(resolver)
+}
+
+fn builder() -> rustls::ConfigBuilder<ServerConfig, rustls::WantsVerifier> {
     ServerConfig::builder_with_provider(provider::get())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         // aws-lc-rs's default provider supports both versions: this cannot fail.
         .expect("the aws-lc-rs provider supports TLS 1.2 and 1.3")
-        .with_no_client_auth()
-        .with_cert_resolver(resolver)
 }
 
 /// Serves one identity to every client.

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
+use crate::client_auth::ClientAuth;
 use crate::error::{Error, ErrorKind, Result};
 use crate::location::Location;
 
@@ -27,6 +28,10 @@ pub struct ListenerVars {
     pub private_key: &'static str,
     /// `…_SSL_PASSPHRASE`
     pub passphrase: &'static str,
+    /// `…_SSL_CLIENT_AUTH`
+    pub client_auth: &'static str,
+    /// `…_SSL_TRUST_CERTIFICATE`
+    pub trust_certificate: &'static str,
 }
 
 impl ListenerVars {
@@ -37,6 +42,8 @@ impl ListenerVars {
         certificate: "certificate",
         private_key: "privateKey",
         passphrase: "passphrase",
+        client_auth: "clientAuth",
+        trust_certificate: "trustCertificate",
     };
 }
 
@@ -61,12 +68,16 @@ impl Listener {
                 certificate: "SERVER_SSL_CERTIFICATE",
                 private_key: "SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
                 passphrase: "SERVER_SSL_PASSPHRASE",
+                client_auth: "SERVER_SSL_CLIENT_AUTH",
+                trust_certificate: "SERVER_SSL_TRUST_CERTIFICATE",
             },
             Listener::Management => ListenerVars {
                 enabled: "MANAGEMENT_SERVER_SSL_ENABLED",
                 certificate: "MANAGEMENT_SERVER_SSL_CERTIFICATE",
                 private_key: "MANAGEMENT_SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
                 passphrase: "MANAGEMENT_SERVER_SSL_PASSPHRASE",
+                client_auth: "MANAGEMENT_SERVER_SSL_CLIENT_AUTH",
+                trust_certificate: "MANAGEMENT_SERVER_SSL_TRUST_CERTIFICATE",
             },
         }
     }
@@ -88,7 +99,7 @@ pub const KEYCLOAK_INTERNAL_BASE_URL: &str = "KEYCLOAK_INTERNAL_BASE_URL";
 pub const NODE_EXTRA_CA_CERTS: &str = "NODE_EXTRA_CA_CERTS";
 
 /// Every variable the contract reads.
-pub const CONTRACT_VARS: [&str; 11] = [
+pub const CONTRACT_VARS: [&str; 15] = [
     "SERVER_SSL_ENABLED",
     "SERVER_SSL_CERTIFICATE",
     "SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
@@ -100,6 +111,10 @@ pub const CONTRACT_VARS: [&str; 11] = [
     KEYCLOAK_BASE_URL,
     KEYCLOAK_INTERNAL_BASE_URL,
     NODE_EXTRA_CA_CERTS,
+    "SERVER_SSL_CLIENT_AUTH",
+    "SERVER_SSL_TRUST_CERTIFICATE",
+    "MANAGEMENT_SERVER_SSL_CLIENT_AUTH",
+    "MANAGEMENT_SERVER_SSL_TRUST_CERTIFICATE",
 ];
 
 /// A passphrase: bytes exactly as given, wiped on drop, never shown.
@@ -142,6 +157,19 @@ pub struct ListenerSettings {
     pub passphrase: Option<Passphrase>,
     /// The variable names errors cite: the listener's, or the API argument names.
     pub names: ListenerVars,
+    /// Whether clients must present certificates, and who issues them.
+    pub client_auth: ClientAuthSettings,
+}
+
+/// A listener's client certificate settings (mutual TLS).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientAuthSettings {
+    /// `none` (the default), `want` or `need`.
+    pub mode: ClientAuth,
+    /// The PEM bundle of the CAs that issue client certificates. Always
+    /// present when `mode` is `want` or `need`; kept when set with `none`
+    /// so that loading can warn that it is ignored.
+    pub trust_certificate: Option<Location>,
 }
 
 impl ListenerSettings {
@@ -157,7 +185,38 @@ impl ListenerSettings {
             private_key,
             passphrase,
             names: ListenerVars::ARGUMENTS,
+            client_auth: ClientAuthSettings::default(),
         }
+    }
+}
+
+impl ClientAuthSettings {
+    /// Client authentication as an API caller gives it (the mode's text,
+    /// the bundle's location, as bytes; empty means unset); errors name
+    /// `names.client_auth` / `names.trust_certificate`.
+    pub fn from_arguments(
+        mode: Option<&[u8]>,
+        trust_certificate: Option<&[u8]>,
+        names: ListenerVars,
+        base_dir: &Path,
+    ) -> Result<ClientAuthSettings> {
+        let mode = match mode.filter(|m| !m.is_empty()) {
+            None => ClientAuth::None,
+            Some(bytes) => {
+                ClientAuth::parse_bytes(bytes).map_err(|e| e.with_env_var(names.client_auth))?
+            }
+        };
+        let trust_certificate = match trust_certificate.filter(|t| !t.is_empty()) {
+            None => None,
+            Some(value) => Some(
+                Location::parse_bytes(value, base_dir)
+                    .map_err(|e| e.with_env_var(names.trust_certificate))?,
+            ),
+        };
+        Ok(ClientAuthSettings {
+            mode,
+            trust_certificate,
+        })
     }
 }
 
@@ -265,12 +324,33 @@ impl Settings {
         let certificate = self.location(names.certificate)?;
         let private_key = self.location(names.private_key)?;
         let passphrase = self.raw(names.passphrase).map(Passphrase::new);
+        let client_auth = self.client_auth(names)?;
         Ok(Some(ListenerSettings {
             certificate,
             private_key,
             passphrase,
             names,
+            client_auth,
         }))
+    }
+
+    // Checked here, not only at load: a missing bundle is a settings error
+    // that `check` reports beside the others.
+    fn client_auth(&self, names: ListenerVars) -> Result<ClientAuthSettings> {
+        let settings = ClientAuthSettings::from_arguments(
+            self.raw(names.client_auth),
+            self.raw(names.trust_certificate),
+            names,
+            &self.base_dir,
+        )?;
+        if settings.mode != ClientAuth::None && settings.trust_certificate.is_none() {
+            return Err(Error::new(ErrorKind::ClientCaMissing {
+                mode: settings.mode.as_str(),
+                client_auth_var: names.client_auth.to_owned(),
+            })
+            .with_env_var(names.trust_certificate));
+        }
+        Ok(settings)
     }
 
     // Locations are read as bytes: on Unix a path need not be UTF-8.

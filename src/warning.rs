@@ -26,12 +26,15 @@ pub enum WarningCode {
     DuplicateCertificate,
     /// A value uses a form that Node itself would not read the same way.
     NodeIncompatible,
+    /// A variable is set but has no effect (a client CA bundle while client
+    /// authentication is `none`).
+    SettingUnused,
 }
 
 impl WarningCode {
     /// Every code, in declaration order: the one list the surfaces' lists
     /// (TypeScript's `WarningCode`, …) are tested against.
-    pub const ALL: [WarningCode; 10] = [
+    pub const ALL: [WarningCode; 11] = [
         WarningCode::CertExpired,
         WarningCode::CertNotYetValid,
         WarningCode::CertExpiringSoon,
@@ -42,6 +45,7 @@ impl WarningCode {
         WarningCode::TrustProblem,
         WarningCode::DuplicateCertificate,
         WarningCode::NodeIncompatible,
+        WarningCode::SettingUnused,
     ];
 
     /// The code as every surface spells it, e.g. `"WARN_CERT_EXPIRING_SOON"`.
@@ -57,6 +61,7 @@ impl WarningCode {
             WarningCode::TrustProblem => "WARN_TRUST_PROBLEM",
             WarningCode::DuplicateCertificate => "WARN_DUPLICATE_CERTIFICATE",
             WarningCode::NodeIncompatible => "WARN_NODE_INCOMPATIBLE",
+            WarningCode::SettingUnused => "WARN_SETTING_UNUSED",
         }
     }
 }
@@ -125,6 +130,7 @@ mod tests {
                 WarningCode::TrustProblem => 7,
                 WarningCode::DuplicateCertificate => 8,
                 WarningCode::NodeIncompatible => 9,
+                WarningCode::SettingUnused => 10,
             };
             assert_eq!(place, i, "{code}");
         }

@@ -138,6 +138,19 @@ pub struct ServerTls {
     pub key_type: String,
     pub key_bits: u32,
     pub warnings: Vec<WarningInfo>,
+    /// `'want'` or `'need'`; absent when client authentication is `none`
+    /// (as are the three options below, so nothing changes for a server
+    /// without it).
+    #[napi(ts_type = "'want' | 'need'")]
+    pub client_auth: Option<String>,
+    /// `true` with client authentication: the server asks for a certificate.
+    pub request_cert: Option<bool>,
+    /// `true` for `need` (the handshake fails without a verified
+    /// certificate), `false` for `want` (the application reads
+    /// `socket.authorized`).
+    pub reject_unauthorized: Option<bool>,
+    /// The CAs that issue client certificates, one PEM string each.
+    pub ca: Option<Vec<String>>,
 }
 
 impl From<&console_tls::ServerTls> for ServerTls {
@@ -155,7 +168,26 @@ impl From<&console_tls::ServerTls> for ServerTls {
             key_type: tls.key_type().to_string(),
             key_bits: tls.key_type().bits() as u32,
             warnings: warnings(tls.warnings()),
+            ..client_auth(tls.client_auth())
         }
+    }
+}
+
+/// The `https.createServer` options of a listener's client authentication,
+/// around empty identity fields for `From<&ServerTls>` to fill.
+fn client_auth(policy: &console_tls::ClientAuthPolicy) -> ServerTls {
+    let on = policy.mode() != console_tls::ClientAuth::None;
+    ServerTls {
+        cert: String::new(),
+        key: String::new(),
+        certificates: Vec::new(),
+        key_type: String::new(),
+        key_bits: 0,
+        warnings: Vec::new(),
+        client_auth: on.then(|| policy.mode().as_str().to_owned()),
+        request_cert: on.then_some(true),
+        reject_unauthorized: on.then(|| policy.mode() == console_tls::ClientAuth::Need),
+        ca: on.then(|| policy.certificates().iter().map(|c| c.pem()).collect()),
     }
 }
 

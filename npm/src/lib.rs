@@ -86,12 +86,19 @@ pub struct ServerTlsArgs {
     pub passphrase: Option<Either<String, Buffer>>,
     /// Directory that relative paths resolve against.
     pub base_dir: Option<String>,
+    /// `'none'` (default), `'want'` or `'need'`, any case.
+    pub client_auth: Option<String>,
+    /// A location of the PEM bundle of the CAs that issue client
+    /// certificates; required for `want`/`need`.
+    pub trust_certificate: Option<String>,
 }
 
 struct ServerTlsInput {
     certificate: String,
     private_key: String,
     passphrase: Option<console_tls::Passphrase>,
+    client_auth: Option<String>,
+    trust_certificate: Option<String>,
     options: NativeOptions,
 }
 
@@ -105,19 +112,30 @@ impl ServerTlsInput {
             certificate: args.certificate.unwrap_or_default(),
             private_key: args.private_key.unwrap_or_default(),
             passphrase: convert::passphrase(args.passphrase),
+            client_auth: args.client_auth,
+            trust_certificate: args.trust_certificate,
             options,
         }
     }
 
     fn load(&self) -> console_tls::Result<console_tls::ServerTls> {
-        console_tls::ServerTls::from_locations(
+        let names = console_tls::settings::ListenerVars::ARGUMENTS;
+        let base_dir = self.options.base_dir();
+        let client_auth = console_tls::settings::ClientAuthSettings::from_arguments(
+            self.client_auth.as_deref().map(str::as_bytes),
+            self.trust_certificate.as_deref().map(str::as_bytes),
+            names,
+            &base_dir,
+        )?;
+        console_tls::ServerTls::from_locations_with(
             self.certificate.as_bytes(),
             self.private_key.as_bytes(),
             self.passphrase
                 .as_ref()
                 .map(console_tls::Passphrase::as_bytes),
-            console_tls::settings::ListenerVars::ARGUMENTS,
-            &self.options.base_dir(),
+            client_auth,
+            names,
+            &base_dir,
             &self.options.to_core(),
         )
     }

@@ -11,6 +11,7 @@ use super::handle::{self, Handle, Out, Owned};
 use super::status::ctls_status;
 use super::text::{arg_bytes, c_string, optional_bytes};
 use super::warning::{self, ctls_warning, WarningView};
+use crate::client_auth::ClientAuth;
 use crate::options::Options;
 use crate::server_tls::ServerTls;
 use crate::settings::ListenerVars;
@@ -35,6 +36,8 @@ pub(crate) struct ServerTlsView {
     key_type: CString,
     key_algorithm: CString,
     chain_pem: OnceLock<CString>,
+    client_cas: Vec<CertificateView>,
+    client_ca_pem: OnceLock<CString>,
     // The key as NUL-terminated PEM, made only when asked for and wiped on drop.
     key_pem: OnceLock<Zeroizing<Vec<u8>>>,
 }
@@ -52,6 +55,13 @@ impl ServerTlsView {
             key_type: c_string(&tls.key_type().to_string()),
             key_algorithm: c_string(tls.key_type().algorithm()),
             chain_pem: OnceLock::new(),
+            client_cas: tls
+                .client_auth()
+                .certificates()
+                .iter()
+                .map(CertificateView::new)
+                .collect(),
+            client_ca_pem: OnceLock::new(),
             key_pem: OnceLock::new(),
             tls,
         }
@@ -64,6 +74,8 @@ const ARGUMENT_NAMES: ListenerVars = ListenerVars {
     certificate: "certificate",
     private_key: "private_key",
     passphrase: "passphrase",
+    client_auth: "client_auth",
+    trust_certificate: "trust_certificate",
 };
 
 /// Loads and checks a listener's identity.
@@ -245,11 +257,89 @@ pub extern "C" fn ctls_server_tls_warning(
     }
 }
 
+/// Whether a listener asks clients for certificates
+/// (`SERVER_SSL_CLIENT_AUTH`).
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ctls_client_auth {
+    /// Clients are not asked for a certificate.
+    CTLS_CLIENT_AUTH_NONE = 0,
+    /// Clients are asked; one without a certificate is accepted, one with a
+    /// certificate that does not verify against the client CAs is refused.
+    CTLS_CLIENT_AUTH_WANT = 1,
+    /// Clients must present a certificate issued by a client CA.
+    CTLS_CLIENT_AUTH_NEED = 2,
+}
+
+/// The listener's client authentication mode; `CTLS_CLIENT_AUTH_NONE` when
+/// `tls` is NULL.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_client_auth(tls: *const ctls_server_tls) -> ctls_client_auth {
+    ffi_boundary! {
+        match handle::get(tls).map(|view| view.tls.client_auth().mode()) {
+            Some(ClientAuth::Want) => ctls_client_auth::CTLS_CLIENT_AUTH_WANT,
+            Some(ClientAuth::Need) => ctls_client_auth::CTLS_CLIENT_AUTH_NEED,
+            Some(ClientAuth::None) | None => ctls_client_auth::CTLS_CLIENT_AUTH_NONE,
+        }
+    }
+}
+
+/// How many CAs issue client certificates (`SERVER_SSL_TRUST_CERTIFICATE`,
+/// deduplicated); 0 without client authentication or when `tls` is NULL.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_client_ca_len(tls: *const ctls_server_tls) -> usize {
+    ffi_boundary! {
+        handle::get(tls).map_or(0, |view| view.client_cas.len())
+    }
+}
+
+/// The DER bytes of the i-th client CA in `*data` / `*len`, valid as long
+/// as `tls`.
+///
+/// Errors: `CTLS_ERR_NULL_ARGUMENT`; `CTLS_ERR_CONFIG_INVALID` when `index`
+/// is not less than `ctls_server_tls_client_ca_len(tls)`.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn ctls_server_tls_client_ca_der(
+    tls: *const ctls_server_tls,
+    index: usize,
+    data: *mut *const u8,
+    len: *mut usize,
+) -> ctls_status {
+    let err: *mut *const ctls_error = std::ptr::null_mut();
+    ffi_boundary! { err =>
+        let view = handle::arg(tls, "tls")?;
+        certificate::nth_der(&view.client_cas, index, "index", data, len)
+    }
+}
+
+/// The client CAs as concatenated `CERTIFICATE` PEM blocks (what OpenSSL's
+/// `SSL_CTX_load_verify_locations` or Python's `cadata` take); an empty
+/// string without client authentication. Lives as long as `tls`.
+#[no_mangle]
+pub extern "C" fn ctls_server_tls_client_ca_pem(tls: *const ctls_server_tls) -> *const c_char {
+    ffi_boundary! {
+        handle::get(tls).map_or(std::ptr::null(), |view| {
+            view.client_ca_pem
+                .get_or_init(|| c_string(&view.tls.client_auth().ca_pem()))
+                .as_ptr()
+        })
+    }
+}
+
 /// Releases an identity from `ctls_server_tls_load` (its key bytes are
 /// wiped). NULL is ignored. Never pass one borrowed from a config.
 #[no_mangle]
 pub extern "C" fn ctls_server_tls_free(tls: *const ctls_server_tls) {
     ffi_boundary! {
         handle::free(tls)
+    }
+}
+
+// After a panic nothing is known of the mode: none is what a NULL handle reports.
+impl super::boundary::Fallback for ctls_client_auth {
+    fn on_panic() -> Self {
+        ctls_client_auth::CTLS_CLIENT_AUTH_NONE
     }
 }

@@ -86,6 +86,11 @@ impl SeenCertificates {
 
 /// Loads every source in order.
 pub(crate) fn load_sources(sources: &[Location], options: &Options) -> Loaded {
+    load_sources_as(sources, options, "extra CA")
+}
+
+/// [`load_sources`], the certificates' validity warnings naming them as `role`.
+pub(crate) fn load_sources_as(sources: &[Location], options: &Options, role: &str) -> Loaded {
     let mut loaded = Loaded::default();
     let mut seen = SeenCertificates::default();
     let names: Vec<Source> = sources.iter().map(Location::source).collect();
@@ -100,7 +105,7 @@ pub(crate) fn load_sources(sources: &[Location], options: &Options) -> Loaded {
     let validity: Vec<Warning> = loaded
         .extras
         .iter()
-        .flat_map(|cert| cert.validity_warnings(now, "extra CA"))
+        .flat_map(|cert| cert.validity_warnings(now, role))
         .collect();
     loaded.warnings.extend(validity);
     loaded

@@ -16,7 +16,7 @@
 //! # Ok::<(), console_tls::Error>(())
 //! ```
 
-mod loading;
+pub(crate) mod loading;
 mod name_constraints;
 mod path;
 mod roots;

@@ -9,7 +9,7 @@
 
 #include "test_util.h"
 
-#define MAX_VARS 16
+#define MAX_VARS 24
 
 /* A list of name/value pairs; values made with pki() are freed by vars_free. */
 typedef struct {
@@ -311,6 +311,63 @@ static void from_process_environment(void) {
     free(key);
 }
 
+/* Client certificates: the mode and the client CAs a host's TLS server needs. */
+static void client_authentication(void) {
+    vars v = {0};
+    set(&v, "SERVER_SSL_ENABLED", "true");
+    set_path(&v, "SERVER_SSL_CERTIFICATE", "chain.pem");
+    set_path(&v, "SERVER_SSL_CERTIFICATE_PRIVATE_KEY", "leaf.key");
+    const ctls_config *config = load_ok(&v, 0);
+    const ctls_server_tls *server = ctls_config_server(config);
+    CHECK(ctls_server_tls_client_auth(server) == CTLS_CLIENT_AUTH_NONE);
+    CHECK(ctls_server_tls_client_ca_len(server) == 0);
+    CHECK_STR(ctls_server_tls_client_ca_pem(server), "");
+    ctls_server_tls_free(server);
+    ctls_config_free(config);
+
+    set(&v, "SERVER_SSL_CLIENT_AUTH", "Need");
+    set_path(&v, "SERVER_SSL_TRUST_CERTIFICATE", "extra-ca.pem");
+    config = load_ok(&v, 0);
+    server = ctls_config_server(config);
+    CHECK(ctls_server_tls_client_auth(server) == CTLS_CLIENT_AUTH_NEED);
+    CHECK(ctls_server_tls_client_ca_len(server) == 2);
+    const uint8_t *data = NULL;
+    size_t len = 0;
+    CHECK_STATUS(ctls_server_tls_client_ca_der(server, 1, &data, &len), CTLS_OK);
+    CHECK(data != NULL && len > 0 && data[0] == 0x30);
+    CHECK_STATUS(ctls_server_tls_client_ca_der(server, 2, &data, &len), CTLS_ERR_CONFIG_INVALID);
+    size_t bundle_len = 0;
+    char *bundle = read_pki("extra-ca.pem", &bundle_len);
+    const char *pem = ctls_server_tls_client_ca_pem(server);
+    CHECK_CONTAINS(pem, "-----BEGIN CERTIFICATE-----");
+    /* The same certificates as the bundle (root, then identity), re-encoded. */
+    CHECK(pem != NULL && strlen(pem) > 0 && strlen(pem) <= bundle_len + 64);
+    free(bundle);
+    ctls_server_tls_free(server);
+    ctls_config_free(config);
+
+    set(&v, "SERVER_SSL_CLIENT_AUTH", "want");
+    config = load_ok(&v, 0);
+    server = ctls_config_server(config);
+    CHECK(ctls_server_tls_client_auth(server) == CTLS_CLIENT_AUTH_WANT);
+    ctls_server_tls_free(server);
+    ctls_config_free(config);
+
+    set(&v, "SERVER_SSL_CLIENT_AUTH", "sometimes");
+    expect_config_error(&v, 0, CTLS_ERR_CONFIG_INVALID, "SERVER_SSL_CLIENT_AUTH", NULL);
+    set(&v, "SERVER_SSL_CLIENT_AUTH", "need");
+    set_path(&v, "SERVER_SSL_TRUST_CERTIFICATE", "bad-base64.pem");
+    expect_config_error(&v, 0, CTLS_ERR_PEM_INVALID, "SERVER_SSL_TRUST_CERTIFICATE", "bad-base64.pem");
+    set(&v, "SERVER_SSL_TRUST_CERTIFICATE", "");
+    expect_config_error(&v, 0, CTLS_ERR_CONFIG_MISSING, "SERVER_SSL_TRUST_CERTIFICATE", NULL);
+    vars_free(&v);
+
+    CHECK(ctls_server_tls_client_auth(NULL) == CTLS_CLIENT_AUTH_NONE);
+    CHECK(ctls_server_tls_client_ca_len(NULL) == 0);
+    CHECK(ctls_server_tls_client_ca_pem(NULL) == NULL);
+    CHECK_STATUS(ctls_server_tls_client_ca_der(NULL, 0, &data, &len), CTLS_ERR_NULL_ARGUMENT);
+}
+
 int main(int argc, char **argv) {
     start(argc, argv);
     full_configuration();
@@ -318,5 +375,6 @@ int main(int argc, char **argv) {
     warnings_and_options();
     configuration_errors();
     from_process_environment();
+    client_authentication();
     return finish("test_config");
 }

@@ -32,6 +32,19 @@ impl Ca {
         }
     }
 
+    /// A self-signed root CA valid from `not_before` to `not_after`.
+    pub fn root_valid(name: &str, not_before: SystemTime, not_after: SystemTime) -> Ca {
+        let key = KeyPair::generate().unwrap();
+        let mut params = ca_params(name);
+        params.not_before = OffsetDateTime::from(not_before);
+        params.not_after = OffsetDateTime::from(not_after);
+        let cert = params.self_signed(&key).unwrap();
+        Ca {
+            cert,
+            issuer: Issuer::new(params, key),
+        }
+    }
+
     /// An intermediate CA issued by `self`.
     pub fn intermediate(&self, name: &str) -> Ca {
         let key = KeyPair::generate().unwrap();
@@ -182,4 +195,31 @@ impl Ca {
             serial,
         }
     }
+}
+
+impl Ca {
+    /// A P-256 client certificate (extendedKeyUsage clientAuth) for the
+    /// common name `name`, valid from a day ago for a year.
+    pub fn client(&self, name: &str) -> Leaf {
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.distinguished_name.push(DnType::CommonName, name);
+        let now = SystemTime::now();
+        params.not_before = OffsetDateTime::from(now - DAY);
+        params.not_after = OffsetDateTime::from(now + 365 * DAY);
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        let cert = params.signed_by(&key, &self.issuer).unwrap();
+        Leaf { cert, key }
+    }
+}
+
+/// A self-signed client certificate (CA:FALSE, extendedKeyUsage clientAuth):
+/// a client trusted by its exact certificate rather than by a CA.
+pub fn self_signed_client(name: &str) -> Leaf {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.distinguished_name.push(DnType::CommonName, name);
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let cert = params.self_signed(&key).unwrap();
+    Leaf { cert, key }
 }

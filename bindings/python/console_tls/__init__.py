@@ -329,6 +329,50 @@ class _Handle:
         self.close()
 
 
+_CLIENT_AUTH = {0: "none", 1: "want", 2: "need"}
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _load_cert_chain(context: ssl.SSLContext, cert: str, key: str) -> None:
+    """``load_cert_chain`` from text, without the key touching a disk where possible."""
+    memfd_create = getattr(os, "memfd_create", None)
+    if memfd_create is not None and os.path.isdir("/proc/self/fd"):
+        fds: list[int] = []
+        try:
+            for name, text in (("cert", cert), ("key", key)):
+                fd = memfd_create(f"console-tls-{name}", getattr(os, "MFD_CLOEXEC", 0))
+                fds.append(fd)
+                _write_all(fd, text.encode())
+            # Opening /proc/self/fd/N opens the memfd anew, from its start.
+            context.load_cert_chain(f"/proc/self/fd/{fds[0]}", f"/proc/self/fd/{fds[1]}")
+        finally:
+            for fd in fds:
+                os.close(fd)
+        return
+    import shutil
+    import tempfile
+
+    directory = tempfile.mkdtemp(prefix="console-tls-")  # mode 0700
+    try:
+        paths = []
+        for name, text in (("cert.pem", cert), ("key.pem", key)):
+            path = os.path.join(directory, name)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                _write_all(fd, text.encode())
+            finally:
+                os.close(fd)
+            paths.append(path)
+        context.load_cert_chain(paths[0], paths[1])
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 class ServerTls(_Handle):
     """A listener's identity: chain, key, key type, warnings."""
 
@@ -374,6 +418,45 @@ class ServerTls(_Handle):
     def warnings(self) -> list[TlsWarning]:
         lib = _native.lib()
         return _warnings(self._h, lib.ctls_server_tls_warnings_len, lib.ctls_server_tls_warning)
+
+    @property
+    def client_auth(self) -> str:
+        """``"none"``, ``"want"`` or ``"need"`` (``SERVER_SSL_CLIENT_AUTH``)."""
+        return _CLIENT_AUTH.get(int(_native.lib().ctls_server_tls_client_auth(self._h)), "none")
+
+    @property
+    def client_ca_pem(self) -> str:
+        """The CAs that issue client certificates (``SERVER_SSL_TRUST_CERTIFICATE``)
+        as PEM; empty without client authentication."""
+        return _text(_native.lib().ctls_server_tls_client_ca_pem(self._h)) or ""
+
+    @property
+    def client_cas(self) -> list[bytes]:
+        """The client CAs, DER, one per certificate."""
+        lib = _native.lib()
+        handle = self._h
+        return [_bytes(lib.ctls_server_tls_client_ca_der, handle, i) for i in range(lib.ctls_server_tls_client_ca_len(handle))]
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A server :class:`ssl.SSLContext` (TLS 1.2+) serving this identity
+        and asking for client certificates as configured: ``need`` is
+        ``CERT_REQUIRED``, ``want`` ``CERT_OPTIONAL`` (a client without a
+        certificate connects; one whose certificate does not verify is
+        refused, as by the rustls config), ``none`` ``CERT_NONE``. It stays
+        usable after ``close()``.
+
+        ``ssl`` loads certificates and keys from files only: they are handed
+        over through anonymous in-memory files (``memfd``) where the system
+        has them, else through a private temporary directory removed at once.
+        """
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        _load_cert_chain(context, self.cert, self.key)
+        mode = self.client_auth
+        if mode != "none":
+            context.load_verify_locations(cadata=self.client_ca_pem)
+            context.verify_mode = ssl.CERT_REQUIRED if mode == "need" else ssl.CERT_OPTIONAL
+        return context
 
     def __repr__(self) -> str:
         if self.closed:

@@ -110,6 +110,10 @@ _PROTOTYPES = {
     "ctls_server_tls_key_bits": (c_size_t, [c_void_p]),
     "ctls_server_tls_warnings_len": (c_size_t, [c_void_p]),
     "ctls_server_tls_warning": (c_void_p, [c_void_p, c_size_t]),
+    "ctls_server_tls_client_auth": (c_int, [c_void_p]),
+    "ctls_server_tls_client_ca_len": (c_size_t, [c_void_p]),
+    "ctls_server_tls_client_ca_der": (c_int, [c_void_p, c_size_t, _BYTES_OUT, POINTER(c_size_t)]),
+    "ctls_server_tls_client_ca_pem": (c_char_p, [c_void_p]),
     "ctls_server_tls_free": (None, [c_void_p]),
     # trust
     "ctls_trust_load_with_options": (c_int, [c_char_p, c_uint32, _OUT, _OUT]),

@@ -11,5 +11,16 @@ const watcher = consoleTls.watch(undefined, { intervalMs: 250 }, (err, loaded) =
   if (err === null) void loaded.warnings
 })
 watcher.close()
+// Client certificates: config.server is https.createServer's options as it is.
+if (config.server !== null) {
+  const server = require('node:https').createServer(config.server) as import('node:https').Server
+  const options: import('node:https').ServerOptions = config.server
+  const mode: 'want' | 'need' | undefined = config.server.clientAuth
+  const cas: string[] | undefined = config.server.ca
+  void server, void options, void mode, void cas
+}
+const mtls = consoleTls.loadServerTls({ certificate: 'c.pem', privateKey: 'k.pem', clientAuth: 'need', trustCertificate: 'ca.pem' })
+const rejects: boolean | undefined = mtls.rejectUnauthorized
+void rejects
 // @ts-expect-error there is no such function
 consoleTls.loadEverything()

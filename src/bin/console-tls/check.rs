@@ -163,6 +163,16 @@ pub fn render(report: &Report) -> String {
             }
             let _ = writeln!(out, ")");
         }
+        if let Some(mode) = listener.client_auth {
+            let _ = writeln!(
+                out,
+                "  client certificates: {mode}, from {} CA(s):",
+                listener.client_cas.len()
+            );
+            for ca in &listener.client_cas {
+                let _ = writeln!(out, "    {} (valid to {})", ca.subject, ca.not_after);
+            }
+        }
     }
     render_trust(report, &mut out);
     render_identity(report, &mut out);
