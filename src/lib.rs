@@ -44,6 +44,7 @@ pub mod ffi;
 pub mod health;
 pub mod identity;
 pub mod key;
+pub mod key_store;
 pub mod location;
 pub mod options;
 pub mod pem;
@@ -66,7 +67,7 @@ pub use location::Location;
 pub use options::Options;
 pub use report::Report;
 pub use server_tls::ServerTls;
-pub use settings::{Listener, ListenerSettings, Passphrase, Settings};
+pub use settings::{IdentitySource, Listener, ListenerSettings, Passphrase, Settings};
 pub use trust::{Trust, Verified};
 pub use warning::{Warning, WarningCode};
 

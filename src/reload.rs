@@ -381,14 +381,14 @@ impl ConfigWatcher {
 }
 
 /// The files behind everything `settings` configures (inline values and
-/// disabled listeners have none): both listeners' certificate and key, and
+/// disabled listeners have none): both listeners' certificate and key (or
+/// key store), and
 /// `NODE_EXTRA_CA_CERTS`.
 pub fn watched_files(settings: &Settings) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for listener in Listener::ALL {
         if let Ok(Some(listener)) = settings.listener(listener) {
-            files.extend(listener.certificate.path().map(PathBuf::from));
-            files.extend(listener.private_key.path().map(PathBuf::from));
+            files.extend(listener.files().into_iter().map(PathBuf::from));
         }
     }
     if let Ok(Some(Location::File(path))) = settings.extra_ca_certs() {

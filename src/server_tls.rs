@@ -13,9 +13,11 @@ use zeroize::Zeroizing;
 use crate::certificate::{self, Certificate};
 use crate::error::{Error, ErrorKind, Result, Source};
 use crate::key::{self, KeyType, PrivateKey};
+use crate::key_store;
+use crate::location::Location;
 use crate::options::Options;
 use crate::provider;
-use crate::settings::ListenerSettings;
+use crate::settings::{IdentitySource, ListenerSettings, ListenerVars, Passphrase};
 use crate::warning::Warning;
 
 /// A loaded, checked listener identity.
@@ -55,17 +57,19 @@ impl ServerTls {
         certificate: &[u8],
         private_key: &[u8],
         passphrase: Option<&[u8]>,
-        names: crate::settings::ListenerVars,
+        names: ListenerVars,
         base_dir: &std::path::Path,
         options: &Options,
     ) -> Result<ServerTls> {
         let location = |value: &[u8], name: &str| {
-            crate::Location::parse_bytes(value, base_dir).map_err(|e| e.with_env_var(name))
+            Location::parse_bytes(value, base_dir).map_err(|e| e.with_env_var(name))
         };
         let settings = ListenerSettings {
-            certificate: location(certificate, names.certificate)?,
-            private_key: location(private_key, names.private_key)?,
-            passphrase: passphrase.and_then(crate::Passphrase::given),
+            identity: IdentitySource::Pem {
+                certificate: location(certificate, names.certificate)?,
+                private_key: location(private_key, names.private_key)?,
+                passphrase: passphrase.and_then(Passphrase::given),
+            },
             names,
         };
         ServerTls::load(&settings, options)
@@ -77,9 +81,66 @@ impl ServerTls {
     /// (expiry, chain links, missing subjectAltName, an unused passphrase)
     /// are kept in [`ServerTls::warnings`].
     pub fn load(settings: &ListenerSettings, options: &Options) -> Result<ServerTls> {
-        let names = settings.names;
-        let cert_source = settings.certificate.source();
-        let key_source = settings.private_key.source();
+        match &settings.identity {
+            IdentitySource::Pem {
+                certificate,
+                private_key,
+                passphrase,
+            } => ServerTls::load_pem(
+                certificate,
+                private_key,
+                passphrase.as_ref(),
+                settings.names,
+                options,
+            ),
+            IdentitySource::KeyStore {
+                location,
+                password,
+                alias,
+            } => ServerTls::load_key_store(
+                location,
+                password.as_ref(),
+                alias.as_deref(),
+                settings.names,
+                options,
+            ),
+        }
+    }
+
+    /// Loads one listener from a PKCS#12 key store given as a location value
+    /// (a path or `file:` URL, as bytes), relative paths against `base_dir`;
+    /// an empty password or alias means none. What every surface's "load a
+    /// key store" calls.
+    pub fn from_key_store(
+        key_store: &[u8],
+        password: Option<&[u8]>,
+        alias: Option<&str>,
+        names: ListenerVars,
+        base_dir: &std::path::Path,
+        options: &Options,
+    ) -> Result<ServerTls> {
+        let location = Location::parse_bytes(key_store, base_dir)
+            .map_err(|e| e.with_env_var(names.key_store))?;
+        let settings = ListenerSettings {
+            identity: IdentitySource::KeyStore {
+                location,
+                password: password.and_then(Passphrase::given),
+                alias: alias.filter(|a| !a.is_empty()).map(str::to_owned),
+            },
+            names,
+        };
+        ServerTls::load(&settings, options)
+    }
+
+    fn load_pem(
+        certificate: &Location,
+        private_key: &Location,
+        passphrase: Option<&Passphrase>,
+        names: ListenerVars,
+        options: &Options,
+    ) -> Result<ServerTls> {
+        let cert_source = certificate.source();
+        let key_source = private_key.source();
         let in_cert = |e: Error| {
             e.with_env_var(names.certificate)
                 .with_source(cert_source.clone())
@@ -89,39 +150,74 @@ impl ServerTls {
                 .with_source(key_source.clone())
         };
 
-        let cert_bytes = settings
-            .certificate
-            .read(options.max_file_size)
-            .map_err(in_cert)?;
+        let cert_bytes = certificate.read(options.max_file_size).map_err(in_cert)?;
         let chain = certificate::parse_server_chain(&cert_bytes).map_err(in_cert)?;
-        let key_bytes = if settings.private_key == settings.certificate {
+        let key_bytes = if private_key == certificate {
             cert_bytes
         } else {
-            settings
-                .private_key
-                .read(options.max_file_size)
-                .map_err(in_key)?
+            private_key.read(options.max_file_size).map_err(in_key)?
         };
-        let passphrase = settings.passphrase.as_ref().map(|p| p.as_bytes());
+        let passphrase = passphrase.map(|p| p.as_bytes());
         let (key, key_warnings) = key::load_private_key(&key_bytes, passphrase).map_err(in_key)?;
+        let blame = Blame {
+            certificate: (names.certificate, cert_source.clone()),
+            key: (names.private_key, key_source.clone()),
+            passphrase: names.passphrase,
+        };
+        ServerTls::checked(chain, key, key_warnings, &blame, options)
+    }
 
-        check_key_belongs(&chain, &key, &cert_source).map_err(|kind| {
-            let error = Error::new(kind).with_env_var(names.private_key);
-            match error.kind() {
-                // The chain is what must be reordered: blame the certificate.
-                ErrorKind::ChainOrder { .. } => error.with_source(cert_source.clone()),
-                _ => error.with_source(key_source.clone()),
-            }
+    fn load_key_store(
+        location: &Location,
+        password: Option<&Passphrase>,
+        alias: Option<&str>,
+        names: ListenerVars,
+        options: &Options,
+    ) -> Result<ServerTls> {
+        let source = location.source();
+        let in_store = |e: Error| e.with_env_var(names.key_store).with_source(source.clone());
+        if let Location::Inline(_) = location {
+            return Err(in_store(Error::new(ErrorKind::KeyStoreNotAFile)));
+        }
+        let bytes = location.read(options.max_file_size).map_err(in_store)?;
+        let entry = key_store::load(&bytes, password, alias, &names).map_err(in_store)?;
+        let blame = Blame {
+            certificate: (names.key_store, source.clone()),
+            key: (names.key_store, source.clone()),
+            passphrase: names.key_store_password,
+        };
+        ServerTls::checked(entry.chain, entry.key, entry.warnings, &blame, options)
+    }
+
+    /// The checks every identity goes through, whatever it was read from:
+    /// the key is the leaf's, and warnings about the key and the chain.
+    fn checked(
+        chain: Vec<Certificate>,
+        key: PrivateKey,
+        key_warnings: Vec<Warning>,
+        blame: &Blame,
+        options: &Options,
+    ) -> Result<ServerTls> {
+        let (cert_var, cert_source) = &blame.certificate;
+        let (key_var, key_source) = &blame.key;
+        check_key_belongs(&chain, &key, cert_source).map_err(|kind| match kind {
+            // The chain is what must be reordered: blame the certificate.
+            ErrorKind::ChainOrder { .. } => Error::new(kind)
+                .with_env_var(*key_var)
+                .with_source(cert_source.clone()),
+            _ => Error::new(kind)
+                .with_env_var(*key_var)
+                .with_source(key_source.clone()),
         })?;
 
         let mut warnings: Vec<Warning> = key_warnings
             .into_iter()
-            .map(|w| w.with_env_var(names.passphrase))
+            .map(|w| w.with_env_var(blame.passphrase))
             .collect();
         warnings.extend(
             certificate::chain_warnings(&chain, options.now())
                 .into_iter()
-                .map(|w| w.with_env_var(names.certificate)),
+                .map(|w| w.with_env_var(*cert_var)),
         );
         let certified_key = Arc::new(CertifiedKey::new(
             chain.iter().map(|c| c.der().clone()).collect(),
@@ -199,6 +295,13 @@ pub fn server_config_with(resolver: Arc<dyn ResolvesServerCert>) -> ServerConfig
         .expect("the aws-lc-rs provider supports TLS 1.2 and 1.3")
         .with_no_client_auth()
         .with_cert_resolver(resolver)
+}
+
+/// The variables (and sources) a check's error or warning names.
+struct Blame {
+    certificate: (&'static str, Source),
+    key: (&'static str, Source),
+    passphrase: &'static str,
 }
 
 /// Serves one identity to every client.

@@ -27,6 +27,14 @@ pub struct ListenerVars {
     pub private_key: &'static str,
     /// `…_SSL_PASSPHRASE`
     pub passphrase: &'static str,
+    /// `…_SSL_KEY_STORE`
+    pub key_store: &'static str,
+    /// `…_SSL_KEY_STORE_PASSWORD`
+    pub key_store_password: &'static str,
+    /// `…_SSL_KEY_STORE_TYPE`
+    pub key_store_type: &'static str,
+    /// `…_SSL_KEY_ALIAS`
+    pub key_alias: &'static str,
 }
 
 impl ListenerVars {
@@ -37,6 +45,10 @@ impl ListenerVars {
         certificate: "certificate",
         private_key: "privateKey",
         passphrase: "passphrase",
+        key_store: "keyStore",
+        key_store_password: "keyStorePassword",
+        key_store_type: "keyStoreType",
+        key_alias: "keyAlias",
     };
 }
 
@@ -61,12 +73,20 @@ impl Listener {
                 certificate: "SERVER_SSL_CERTIFICATE",
                 private_key: "SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
                 passphrase: "SERVER_SSL_PASSPHRASE",
+                key_store: "SERVER_SSL_KEY_STORE",
+                key_store_password: "SERVER_SSL_KEY_STORE_PASSWORD",
+                key_store_type: "SERVER_SSL_KEY_STORE_TYPE",
+                key_alias: "SERVER_SSL_KEY_ALIAS",
             },
             Listener::Management => ListenerVars {
                 enabled: "MANAGEMENT_SERVER_SSL_ENABLED",
                 certificate: "MANAGEMENT_SERVER_SSL_CERTIFICATE",
                 private_key: "MANAGEMENT_SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
                 passphrase: "MANAGEMENT_SERVER_SSL_PASSPHRASE",
+                key_store: "MANAGEMENT_SERVER_SSL_KEY_STORE",
+                key_store_password: "MANAGEMENT_SERVER_SSL_KEY_STORE_PASSWORD",
+                key_store_type: "MANAGEMENT_SERVER_SSL_KEY_STORE_TYPE",
+                key_alias: "MANAGEMENT_SERVER_SSL_KEY_ALIAS",
             },
         }
     }
@@ -88,7 +108,7 @@ pub const KEYCLOAK_INTERNAL_BASE_URL: &str = "KEYCLOAK_INTERNAL_BASE_URL";
 pub const NODE_EXTRA_CA_CERTS: &str = "NODE_EXTRA_CA_CERTS";
 
 /// Every variable the contract reads.
-pub const CONTRACT_VARS: [&str; 11] = [
+pub const CONTRACT_VARS: [&str; 19] = [
     "SERVER_SSL_ENABLED",
     "SERVER_SSL_CERTIFICATE",
     "SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
@@ -100,6 +120,14 @@ pub const CONTRACT_VARS: [&str; 11] = [
     KEYCLOAK_BASE_URL,
     KEYCLOAK_INTERNAL_BASE_URL,
     NODE_EXTRA_CA_CERTS,
+    "SERVER_SSL_KEY_STORE",
+    "SERVER_SSL_KEY_STORE_PASSWORD",
+    "SERVER_SSL_KEY_STORE_TYPE",
+    "SERVER_SSL_KEY_ALIAS",
+    "MANAGEMENT_SERVER_SSL_KEY_STORE",
+    "MANAGEMENT_SERVER_SSL_KEY_STORE_PASSWORD",
+    "MANAGEMENT_SERVER_SSL_KEY_STORE_TYPE",
+    "MANAGEMENT_SERVER_SSL_KEY_ALIAS",
 ];
 
 /// A passphrase: bytes exactly as given, wiped on drop, never shown.
@@ -131,15 +159,35 @@ impl fmt::Debug for Passphrase {
     }
 }
 
+/// Where a listener's identity comes from.
+#[derive(Clone, Debug)]
+pub enum IdentitySource {
+    /// A PEM (or DER) certificate chain and private key.
+    Pem {
+        /// The certificate chain, leaf first.
+        certificate: Location,
+        /// The private key.
+        private_key: Location,
+        /// The passphrase for an encrypted key.
+        passphrase: Option<Passphrase>,
+    },
+    /// A PKCS#12 key store holding the key and its chain.
+    KeyStore {
+        /// The `.p12` / `.pfx` file.
+        location: Location,
+        /// Its password; `None` tries the empty password, as Java and
+        /// OpenSSL do for a store made without one.
+        password: Option<Passphrase>,
+        /// Which key entry (friendlyName, any case); `None` takes the only one.
+        alias: Option<String>,
+    },
+}
+
 /// Where a listener's identity comes from, and the names to blame.
 #[derive(Clone, Debug)]
 pub struct ListenerSettings {
-    /// The certificate chain, leaf first.
-    pub certificate: Location,
-    /// The private key.
-    pub private_key: Location,
-    /// The passphrase for an encrypted key.
-    pub passphrase: Option<Passphrase>,
+    /// The certificate and key, or the key store.
+    pub identity: IdentitySource,
     /// The variable names errors cite: the listener's, or the API argument names.
     pub names: ListenerVars,
 }
@@ -153,10 +201,45 @@ impl ListenerSettings {
         passphrase: Option<Passphrase>,
     ) -> Self {
         ListenerSettings {
-            certificate,
-            private_key,
-            passphrase,
+            identity: IdentitySource::Pem {
+                certificate,
+                private_key,
+                passphrase,
+            },
             names: ListenerVars::ARGUMENTS,
+        }
+    }
+
+    /// A key store given directly; errors name the arguments `keyStore`,
+    /// `keyStorePassword` and `keyAlias`.
+    pub fn key_store(
+        location: Location,
+        password: Option<Passphrase>,
+        alias: Option<String>,
+    ) -> Self {
+        ListenerSettings {
+            identity: IdentitySource::KeyStore {
+                location,
+                password,
+                alias,
+            },
+            names: ListenerVars::ARGUMENTS,
+        }
+    }
+
+    /// The files the identity is read from (none for inline values).
+    pub fn files(&self) -> Vec<&Path> {
+        match &self.identity {
+            IdentitySource::Pem {
+                certificate,
+                private_key,
+                ..
+            } => certificate
+                .path()
+                .into_iter()
+                .chain(private_key.path())
+                .collect(),
+            IdentitySource::KeyStore { location, .. } => location.path().into_iter().collect(),
         }
     }
 }
@@ -262,15 +345,51 @@ impl Settings {
             return Ok(None);
         }
         let names = listener.vars();
+        if self.raw(names.key_store).is_some() {
+            return self.key_store_listener(names).map(Some);
+        }
         let certificate = self.location(names.certificate)?;
         let private_key = self.location(names.private_key)?;
         let passphrase = self.raw(names.passphrase).map(Passphrase::new);
         Ok(Some(ListenerSettings {
-            certificate,
-            private_key,
-            passphrase,
+            identity: IdentitySource::Pem {
+                certificate,
+                private_key,
+                passphrase,
+            },
             names,
         }))
+    }
+
+    // Spring Boot's key store variables, the alternative to a PEM pair.
+    fn key_store_listener(&self, names: ListenerVars) -> Result<ListenerSettings> {
+        if let Some(pem) = [names.certificate, names.private_key]
+            .into_iter()
+            .find(|name| self.raw(name).is_some())
+        {
+            return Err(Error::new(ErrorKind::KeyStoreAndPem {
+                key_store: names.key_store.to_owned(),
+                pem: pem.to_owned(),
+            })
+            .with_env_var(names.key_store));
+        }
+        let location = self.location(names.key_store)?;
+        if let Some(kind) = self.text(names.key_store_type)? {
+            crate::key_store::check_type(kind).map_err(|e| {
+                e.with_env_var(names.key_store_type)
+                    .with_source(location.source())
+            })?;
+        }
+        let alias = self.text(names.key_alias)?.map(str::to_owned);
+        let password = self.raw(names.key_store_password).map(Passphrase::new);
+        Ok(ListenerSettings {
+            identity: IdentitySource::KeyStore {
+                location,
+                password,
+                alias,
+            },
+            names,
+        })
     }
 
     // Locations are read as bytes: on Unix a path need not be UTF-8.

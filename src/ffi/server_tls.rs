@@ -64,6 +64,10 @@ const ARGUMENT_NAMES: ListenerVars = ListenerVars {
     certificate: "certificate",
     private_key: "private_key",
     passphrase: "passphrase",
+    key_store: "key_store",
+    key_store_password: "password",
+    key_store_type: "key_store_type",
+    key_alias: "alias",
 };
 
 /// Loads and checks a listener's identity.
