@@ -109,11 +109,13 @@ impl ServerTls {
 
     /// Loads one listener from a PKCS#12 key store given as a location value
     /// (a path or `file:` URL, as bytes), relative paths against `base_dir`;
-    /// an empty password or alias means none. What every surface's "load a
-    /// key store" calls.
+    /// an empty password, type or alias means none; a type other than
+    /// `PKCS12` (any case) is `ERR_KEY_UNSUPPORTED`. What every surface's
+    /// "load a key store" calls.
     pub fn from_key_store(
         key_store: &[u8],
         password: Option<&[u8]>,
+        store_type: Option<&str>,
         alias: Option<&str>,
         names: ListenerVars,
         base_dir: &std::path::Path,
@@ -121,6 +123,12 @@ impl ServerTls {
     ) -> Result<ServerTls> {
         let location = Location::parse_bytes(key_store, base_dir)
             .map_err(|e| e.with_env_var(names.key_store))?;
+        if let Some(store_type) = store_type.filter(|t| !t.is_empty()) {
+            key_store::check_type(store_type).map_err(|e| {
+                e.with_env_var(names.key_store_type)
+                    .with_source(location.source())
+            })?;
+        }
         let settings = ListenerSettings {
             identity: IdentitySource::KeyStore {
                 location,

@@ -43,6 +43,7 @@ fn key_store(
     ServerTls::from_key_store(
         path(name).as_bytes(),
         password.map(str::as_bytes),
+        None,
         alias,
         ListenerVars::ARGUMENTS,
         std::path::Path::new("/"),
@@ -406,6 +407,7 @@ fn the_password_never_appears() {
         ServerTls::from_key_store(
             path("rsa.p12").as_bytes(),
             Some(b"\xff\xfe"),
+            None,
             None,
             Listener::Server.vars(),
             std::path::Path::new("/"),
