@@ -125,6 +125,10 @@ function serverTlsArgs(value) {
     certificate: args.optionalString(a.certificate, 'certificate'),
     privateKey: args.optionalString(a.privateKey, 'privateKey'),
     passphrase: args.optionalSecret(a.passphrase, 'passphrase'),
+    keyStore: args.optionalString(a.keyStore, 'keyStore'),
+    keyStorePassword: args.optionalSecret(a.keyStorePassword, 'keyStorePassword'),
+    keyStoreType: args.optionalString(a.keyStoreType, 'keyStoreType'),
+    keyAlias: args.optionalString(a.keyAlias, 'keyAlias'),
     baseDir: args.optionalString(a.baseDir, 'baseDir'),
   }
 }

@@ -75,7 +75,8 @@ pub fn core_version() -> &'static str {
 
 // ---------------------------------------------------------------- server TLS
 
-/// `loadServerTls` arguments; errors name them (`certificate`, `privateKey`).
+/// `loadServerTls` arguments; errors name them (`certificate`, `privateKey`,
+/// `keyStore` …).
 #[napi(object)]
 pub struct ServerTlsArgs {
     /// A location: `file:/path`, a path, or the PEM text itself.
@@ -84,6 +85,15 @@ pub struct ServerTlsArgs {
     pub private_key: Option<String>,
     /// Decrypts an encrypted key: a string (UTF-8) or the bytes themselves.
     pub passphrase: Option<Either<String, Buffer>>,
+    /// A PKCS#12 key store (`file:/path` or a path), instead of
+    /// `certificate` and `privateKey`.
+    pub key_store: Option<String>,
+    /// The key store's password: a string (UTF-8) or the bytes themselves.
+    pub key_store_password: Option<Either<String, Buffer>>,
+    /// `PKCS12` (any case) or omitted.
+    pub key_store_type: Option<String>,
+    /// The key entry to use; omitted: the only one.
+    pub key_alias: Option<String>,
     /// Directory that relative paths resolve against.
     pub base_dir: Option<String>,
 }
@@ -92,7 +102,15 @@ struct ServerTlsInput {
     certificate: String,
     private_key: String,
     passphrase: Option<console_tls::Passphrase>,
+    key_store: Option<KeyStoreInput>,
     options: NativeOptions,
+}
+
+struct KeyStoreInput {
+    location: String,
+    password: Option<console_tls::Passphrase>,
+    store_type: Option<String>,
+    alias: Option<String>,
 }
 
 impl ServerTlsInput {
@@ -101,15 +119,55 @@ impl ServerTlsInput {
         if args.base_dir.is_some() {
             options.base_dir = args.base_dir;
         }
+        let key_store = args
+            .key_store
+            .filter(|location| !location.is_empty())
+            .map(|location| KeyStoreInput {
+                location,
+                password: convert::passphrase(args.key_store_password),
+                store_type: args.key_store_type,
+                alias: args.key_alias,
+            });
         ServerTlsInput {
             certificate: args.certificate.unwrap_or_default(),
             private_key: args.private_key.unwrap_or_default(),
             passphrase: convert::passphrase(args.passphrase),
+            key_store,
             options,
         }
     }
 
     fn load(&self) -> console_tls::Result<console_tls::ServerTls> {
+        let names = console_tls::settings::ListenerVars::ARGUMENTS;
+        if let Some(store) = &self.key_store {
+            if let Some(pem) = [
+                (names.certificate, &self.certificate),
+                (names.private_key, &self.private_key),
+            ]
+            .into_iter()
+            .find_map(|(name, value)| (!value.is_empty()).then_some(name))
+            {
+                return Err(
+                    console_tls::Error::new(console_tls::ErrorKind::KeyStoreAndPem {
+                        key_store: names.key_store.to_owned(),
+                        pem: pem.to_owned(),
+                    })
+                    .with_env_var(names.key_store),
+                );
+            }
+            return console_tls::ServerTls::from_key_store(
+                store.location.as_bytes(),
+                store
+                    .password
+                    .as_ref()
+                    .map(console_tls::Passphrase::as_bytes),
+                store.store_type.as_deref(),
+                store.alias.as_deref(),
+                names,
+                &self.options.base_dir(),
+                &self.options.to_core(),
+            );
+        }
         console_tls::ServerTls::from_locations(
             self.certificate.as_bytes(),
             self.private_key.as_bytes(),
