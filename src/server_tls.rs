@@ -225,7 +225,7 @@ impl ServerTls {
         warnings.extend(
             certificate::chain_warnings(&chain, options.now())
                 .into_iter()
-                .map(|w| w.with_env_var(*cert_var)),
+                .map(|w| w.with_env_var(cert_var)),
         );
         let certified_key = Arc::new(CertifiedKey::new(
             chain.iter().map(|c| c.der().clone()).collect(),
