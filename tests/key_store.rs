@@ -464,3 +464,52 @@ fn rustls_serves_the_key_store_identity() {
     assert_eq!(served[0].as_ref(), tls.leaf().der().as_ref());
     server.join().unwrap();
 }
+
+#[test]
+fn rotation_reloads_a_replaced_key_store_and_keeps_the_last_good_one() {
+    use console_tls::reload::{ConfigWatcher, Poll};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keystore.p12");
+    std::fs::copy(fixture("keystore", "rsa.p12"), &file).unwrap();
+    let settings = Settings::from_vars([
+        ("SERVER_SSL_ENABLED", "true".to_owned()),
+        ("SERVER_SSL_KEY_STORE", file.display().to_string()),
+        ("SERVER_SSL_KEY_STORE_PASSWORD", PASSWORD.to_owned()),
+    ]);
+    let (watcher, error) = ConfigWatcher::new(settings, Options::default());
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(watcher.files(), [file.clone()]);
+    let key_type = |config: &Config| config.server.as_ref().unwrap().key_type().to_string();
+    assert_eq!(key_type(&watcher.current().unwrap()), "RSA 2048-bit");
+
+    // Replaced the way a secret volume swaps files: a new file renamed over it.
+    let replace = |source: &str| {
+        let staged = dir.path().join("staged.p12");
+        std::fs::copy(fixture("keystore", source), &staged).unwrap();
+        std::fs::rename(&staged, &file).unwrap();
+    };
+    // Bounded polling: the watcher reloads once the file has held still.
+    let next = || {
+        for _ in 0..200 {
+            match watcher.poll() {
+                Poll::Unchanged => std::thread::sleep(Duration::from_millis(10)),
+                other => return other,
+            }
+        }
+        panic!("no reload after 200 polls");
+    };
+    replace("ec.p12");
+    match next() {
+        Poll::Reloaded(config) => assert_eq!(key_type(&config), "ECDSA P-256"),
+        Poll::Failed(error) => panic!("{error}"),
+        Poll::Unchanged => unreachable!(),
+    }
+    // A store with another password fails; the EC identity stays current.
+    replace("rsa-empty-password.p12");
+    match next() {
+        Poll::Failed(error) => assert_eq!(error.code(), ErrorCode::PassphraseWrong, "{error}"),
+        Poll::Reloaded(_) => panic!("a store the password does not open was loaded"),
+        Poll::Unchanged => unreachable!(),
+    }
+    assert_eq!(key_type(&watcher.current().unwrap()), "ECDSA P-256");
+}
