@@ -90,6 +90,55 @@ pub(crate) fn load(
     })
 }
 
+/// One key entry of a store, as `console-tls inspect` shows it.
+#[derive(Clone, Debug)]
+pub struct EntryInfo {
+    /// Its alias (friendlyName), or `#N` for an entry without one.
+    pub alias: String,
+    /// The key's type and size, or the reason it is refused.
+    pub key: std::result::Result<key::KeyType, Error>,
+    /// Its chain, leaf first, as it would be served (empty when the store
+    /// has no certificate for the key).
+    pub chain: Vec<Certificate>,
+}
+
+/// Whether `bytes` look like a key store: a PKCS#12 PFX, or Java's JKS or
+/// JCEKS (which [`entries`] refuses with the conversion command).
+pub fn is_key_store(bytes: &[u8]) -> bool {
+    java_key_store(bytes).is_some() || outline(bytes).is_ok()
+}
+
+/// Every key entry of the store `bytes`, opened with `password` (`None`: the
+/// empty password). Errors are those of a listener's key store, without the
+/// variable and file, which the caller knows.
+pub fn entries(bytes: &[u8], password: Option<&Passphrase>) -> Result<Vec<EntryInfo>> {
+    if let Some(found) = java_key_store(bytes) {
+        return Err(Error::new(ErrorKind::KeyStoreType {
+            found: found.to_owned(),
+        }));
+    }
+    let names = crate::settings::Listener::Server.vars();
+    let has_mac = outline(bytes)?;
+    let archive = open(bytes, password, has_mac, &names)?;
+    let mut entries = Vec::with_capacity(archive.keys.len());
+    for (i, bag) in archive.keys.iter().enumerate() {
+        let key_der = Zeroizing::new(bag.key.as_der().to_vec());
+        let key = key::load_private_key(&key_der, None).map(|(key, _)| key);
+        let chain = key
+            .as_ref()
+            .ok()
+            .and_then(|key| leaf_of(bag, key, &archive.certs))
+            .and_then(|leaf| chain_from(leaf, &archive.certs).ok())
+            .unwrap_or_default();
+        entries.push(EntryInfo {
+            alias: alias_of(bag, &archive.certs).unwrap_or_else(|| format!("#{}", i + 1)),
+            key: key.map(|key| key.key_type()),
+            chain,
+        });
+    }
+    Ok(entries)
+}
+
 /// Java's own formats, which are not PKCS#12: keytool converts them.
 fn java_key_store(bytes: &[u8]) -> Option<&'static str> {
     match bytes.get(..4)? {
@@ -304,6 +353,47 @@ mod tests {
                 "{error}"
             );
         }
+    }
+
+    #[test]
+    fn entries_list_every_key_with_its_chain() {
+        let path = |name: &str| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/keystore")
+                .join(name)
+        };
+        let bytes = std::fs::read(path("two-aliases.p12")).unwrap();
+        assert!(is_key_store(&bytes));
+        let password = Passphrase::new("fixture-secret-7Qx");
+        let entries = entries(&bytes, Some(&password)).unwrap();
+        let mut seen: Vec<(String, String, usize)> = entries
+            .iter()
+            .map(|e| {
+                let key = e.key.as_ref().unwrap().to_string();
+                (e.alias.clone(), key, e.chain.len())
+            })
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                ("ec-server".to_owned(), "ECDSA P-256".to_owned(), 3),
+                ("rsa-server".to_owned(), "RSA 2048-bit".to_owned(), 3),
+            ]
+        );
+        let wrong = entries_error(&bytes, "wrong");
+        assert_eq!(wrong, crate::ErrorCode::PassphraseWrong);
+        let jks = std::fs::read(path("rsa.jks")).unwrap();
+        assert!(is_key_store(&jks));
+        assert_eq!(entries_error(&jks, "x"), crate::ErrorCode::KeyUnsupported);
+        assert!(!is_key_store(b"-----BEGIN CERTIFICATE-----"));
+    }
+
+    fn entries_error(bytes: &[u8], password: &str) -> crate::ErrorCode {
+        entries(bytes, Some(&Passphrase::new(password)))
+            .err()
+            .unwrap()
+            .code()
     }
 
     #[test]
