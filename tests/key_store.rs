@@ -478,7 +478,7 @@ fn rotation_reloads_a_replaced_key_store_and_keeps_the_last_good_one() {
     ]);
     let (watcher, error) = ConfigWatcher::new(settings, Options::default());
     assert!(error.is_none(), "{error:?}");
-    assert_eq!(watcher.files(), [file.clone()]);
+    assert_eq!(watcher.files(), std::slice::from_ref(&file));
     let key_type = |config: &Config| config.server.as_ref().unwrap().key_type().to_string();
     assert_eq!(key_type(&watcher.current().unwrap()), "RSA 2048-bit");
 
