@@ -15,9 +15,13 @@
 //! only, no decryption of bags) and `p12` (unmaintained since 2021,
 //! PBES1 only, so no OpenSSL 3 file).
 //!
-//! What it does not do: it keeps the decrypted key in buffers of its own
-//! that are not wiped; console-tls copies the key out at once, into a
-//! buffer that is wiped, and drops the crate's copy.
+//! What it does not do: wipe. The password it turns into UTF-16 and the
+//! decrypted key it keeps are in buffers of its own, freed without being
+//! wiped; console-tls copies the key out at once into a buffer that is
+//! wiped, and frees the crate's copies before the key is parsed. Its cost:
+//! a second generation of the RustCrypto crates (der 0.8, pkcs8 0.11,
+//! cipher 0.5, and pre-releases of `cms` and `pkcs12`) beside the ones the
+//! PEM path uses.
 
 use der::asn1::AnyRef;
 use der::{Decode, Reader, SliceReader};
@@ -70,19 +74,18 @@ pub(crate) fn load(
         }));
     }
     let has_mac = outline(bytes)?;
-    let archive = open(bytes, password, has_mac, names)?;
-    let (position, bag) = choose(&archive.keys, &archive.certs, alias, names)?;
-    // The crate's copy of the key is not wiped: take a wiped one, then drop
-    // the archive (and its copies) before anything else can fail.
+    let Pkcs12Archive { keys, certs, .. } = open(bytes, password, has_mac, names)?;
+    let (position, bag) = choose(&keys, &certs, alias, names)?;
+    // The crate's copies of the keys are not wiped: take a wiped copy of the
+    // one chosen and free them all before it is parsed.
     let key_der = Zeroizing::new(bag.key.as_der().to_vec());
+    let local_key_id = bag.local_key_id.as_ref().map(|id| id.0.clone());
+    let entry_alias = alias_of(bag, &certs).unwrap_or_else(|| format!("#{}", position + 1));
+    drop(keys);
     let (key, warnings) = key::load_private_key(&key_der, None)?;
-    let leaf = leaf_of(bag, &key, &archive.certs).ok_or_else(|| {
-        Error::new(ErrorKind::KeyStoreNoCertificate {
-            alias: alias_of(bag, &archive.certs).unwrap_or_else(|| format!("#{}", position + 1)),
-        })
-    })?;
-    let chain = chain_from(leaf, &archive.certs)?;
-    drop(archive);
+    let leaf = leaf_of(local_key_id.as_deref(), &key, &certs)
+        .ok_or_else(|| Error::new(ErrorKind::KeyStoreNoCertificate { alias: entry_alias }))?;
+    let chain = chain_from(leaf, &certs)?;
     Ok(KeyEntry {
         chain,
         key,
@@ -127,7 +130,10 @@ pub fn entries(bytes: &[u8], password: Option<&Passphrase>) -> Result<Vec<EntryI
         let chain = key
             .as_ref()
             .ok()
-            .and_then(|key| leaf_of(bag, key, &archive.certs))
+            .and_then(|key| {
+                let id = bag.local_key_id.as_ref().map(|id| id.0.as_slice());
+                leaf_of(id, key, &archive.certs)
+            })
             .and_then(|leaf| chain_from(leaf, &archive.certs).ok())
             .unwrap_or_default();
         entries.push(EntryInfo {
@@ -281,15 +287,12 @@ fn choose<'a>(
 /// The certificate of the key: the one with the key's localKeyId, else the
 /// one whose public key is the key's.
 fn leaf_of<'a>(
-    bag: &PrivateKeyBag,
+    local_key_id: Option<&[u8]>,
     key: &PrivateKey,
     certs: &'a [CertificateBag],
 ) -> Option<&'a CertificateBag> {
-    let by_id = bag.local_key_id.as_ref().and_then(|id| {
-        certs
-            .iter()
-            .find(|c| c.local_key_id.as_deref() == Some(id.0.as_slice()))
-    });
+    let by_id =
+        local_key_id.and_then(|id| certs.iter().find(|c| c.local_key_id.as_deref() == Some(id)));
     by_id.or_else(|| {
         let public = key.public_key()?;
         certs.iter().find(|c| {

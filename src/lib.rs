@@ -24,8 +24,8 @@
 //!
 //! The modules follow the loading path: [`settings`] (the environment
 //! contract) → [`location`] (bounded file reading) → [`pem`] (every block
-//! accounted for) → [`certificate`] and [`key`] → [`server_tls`] (a listener's
-//! identity); [`trust`] (extra CAs and server verification) and [`identity`]
+//! accounted for) → [`certificate`] and [`key`] (or a PKCS#12 [`key_store`]) →
+//! [`server_tls`] (a listener's identity); [`trust`] (extra CAs and server verification) and [`identity`]
 //! (Identity's URLs) → [`config`] (everything the environment configures) and
 //! [`report`] (every problem at once, for `console-tls check`); [`health`]
 //! (certificate validity as Spring Boot's `ssl` health and Prometheus metrics).
