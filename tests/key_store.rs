@@ -513,3 +513,31 @@ fn rotation_reloads_a_replaced_key_store_and_keeps_the_last_good_one() {
     }
     assert_eq!(key_type(&watcher.current().unwrap()), "ECDSA P-256");
 }
+
+#[test]
+fn damaged_stores_fail_with_a_code_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("damaged.p12");
+    for name in ["rsa.p12", "rsa-legacy.p12", "rsa-nomac.p12"] {
+        let good = std::fs::read(fixture("keystore", name)).unwrap();
+        let mut variants: Vec<Vec<u8>> = (0..good.len())
+            .step_by(97)
+            .map(|cut| good[..cut].to_vec())
+            .collect();
+        for at in (0..good.len()).step_by(61) {
+            let mut flipped = good.clone();
+            flipped[at] ^= 0x5a;
+            variants.push(flipped);
+        }
+        for bytes in variants {
+            std::fs::write(&file, &bytes).unwrap();
+            match key_store(file.to_str().unwrap(), Some(PASSWORD), None) {
+                Ok(tls) => assert!(!tls.chain().is_empty()),
+                Err(error) => {
+                    assert!(!error.to_string().contains(PASSWORD), "{error}");
+                    assert_eq!(error.path(), Some(file.as_path()), "{error}");
+                }
+            }
+        }
+    }
+}
