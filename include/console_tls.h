@@ -612,6 +612,36 @@ ctls_status ctls_server_tls_load(const char *certificate,
                                  const ctls_error **err);
 
 /**
+ * Loads and checks a listener's identity from a PKCS#12 key store (`.p12`,
+ * `.pfx`), as `SERVER_SSL_KEY_STORE` does.
+ *
+ * `location` is a path or `file:` URL (relative paths resolve against the
+ * working directory). `password` (nullable; an empty string counts as none,
+ * and then the empty password is tried, as Java and OpenSSL do) opens the
+ * store. `alias` (nullable) chooses the key entry by its alias, in any case;
+ * NULL takes the only one. The result is the same as `ctls_server_tls_load`
+ * gives for the PEM certificate and key the store holds: the chain leaf
+ * first, the key as PKCS#8, the same checks and warnings.
+ *
+ * On success `*out` receives a new handle (release it with
+ * `ctls_server_tls_free`). On failure `*out` is NULL and, when `err` is not
+ * NULL, `*err` receives the details; the error names the argument
+ * (`"key_store"`, `"password"`, `"alias"`) and the file, never the password.
+ *
+ * Errors: `CTLS_ERR_NULL_ARGUMENT`, `CTLS_ERR_INVALID_UTF8` (`alias`),
+ * `CTLS_ERR_PASSPHRASE_WRONG`, `CTLS_ERR_KEY_ENCRYPTED` (no password, and
+ * the store needs one), `CTLS_ERR_KEY_UNSUPPORTED` (a JKS or JCEKS store),
+ * `CTLS_ERR_CONFIG_INVALID` (several key entries and no alias, or no entry
+ * with that alias), and the loading errors of `ctls_server_tls_load`.
+ */
+CTLS_MUST_USE
+ctls_status ctls_server_tls_load_key_store(const char *location,
+                                           const char *password,
+                                           const char *alias,
+                                           const ctls_server_tls **out,
+                                           const ctls_error **err);
+
+/**
  * How many certificates the chain holds (at least 1); 0 when `tls` is NULL.
  */
 size_t ctls_server_tls_chain_len(const ctls_server_tls *tls);

@@ -212,7 +212,10 @@ export interface ServerTls {
   ca?: Array<string>
 }
 
-/** `loadServerTls` arguments; errors name them (`certificate`, `privateKey`). */
+/**
+ * `loadServerTls` arguments; errors name them (`certificate`, `privateKey`,
+ * `keyStore` …).
+ */
 export interface ServerTlsArgs {
   /** A location: `file:/path`, a path, or the PEM text itself. */
   certificate?: string
@@ -220,6 +223,17 @@ export interface ServerTlsArgs {
   privateKey?: string
   /** Decrypts an encrypted key: a string (UTF-8) or the bytes themselves. */
   passphrase?: string | Buffer
+  /**
+   * A PKCS#12 key store (`file:/path` or a path), instead of
+   * `certificate` and `privateKey`.
+   */
+  keyStore?: string
+  /** The key store's password: a string (UTF-8) or the bytes themselves. */
+  keyStorePassword?: string | Buffer
+  /** `PKCS12` (any case) or omitted. */
+  keyStoreType?: string
+  /** The key entry to use; omitted: the only one. */
+  keyAlias?: string
   /** Directory that relative paths resolve against. */
   baseDir?: string
   /** `'none'` (default), `'want'` or `'need'`, any case. */

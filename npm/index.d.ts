@@ -165,7 +165,8 @@ export interface LoadOptions {
   emitWarnings?: boolean
 }
 
-export interface ServerTlsArgs {
+/** A listener's identity from a PEM certificate chain and private key. */
+export interface PemServerTlsArgs {
   /** `file:/path`, a path, or the PEM text itself: the chain, leaf first. */
   certificate: string
   /** The same forms; may be the same combined file as `certificate`. */
@@ -179,6 +180,23 @@ export interface ServerTlsArgs {
   /** The PEM bundle of the CAs that issue client certificates (same forms as `certificate`); required for `want`/`need`. */
   trustCertificate?: string
 }
+
+/** A listener's identity from a PKCS#12 key store (`.p12`/`.pfx`), as `SERVER_SSL_KEY_STORE`. */
+export interface KeyStoreServerTlsArgs {
+  /** `file:/path` or a path to the PKCS#12 file. */
+  keyStore: string
+  /** Its password (omitted: the empty password is tried, as Java and OpenSSL do). */
+  keyStorePassword?: string | Uint8Array
+  /** `'PKCS12'` (any case) or omitted; others throw `ERR_KEY_UNSUPPORTED`. */
+  keyStoreType?: string
+  /** The key entry to use (any case); omitted: the only one. */
+  keyAlias?: string
+  /** Directory that relative paths resolve against. */
+  baseDir?: string
+}
+
+/** A PEM pair or a key store; giving both throws `ERR_CONFIG_INVALID`. */
+export type ServerTlsArgs = PemServerTlsArgs | KeyStoreServerTlsArgs
 
 export interface TrustArgs {
   /** One location or several (paths, `file:` URLs, or PEM text); omitted: no extras. */
@@ -276,7 +294,7 @@ export declare function loadFromEnv(env?: Env | null, options?: LoadOptions): Co
 /** {@link loadFromEnv} off the main thread (libuv's pool); rejects with a {@link ConsoleTlsError}. */
 export declare function loadFromEnvAsync(env?: Env | null, options?: LoadOptions): Promise<Config>
 
-/** Loads and checks one listener's identity. Errors name `certificate`, `privateKey`. */
+/** Loads and checks one listener's identity. Errors name `certificate`, `privateKey` (or `keyStore`, `keyStorePassword`, `keyStoreType`, `keyAlias`). */
 export declare function loadServerTls(args: ServerTlsArgs, options?: LoadOptions): ServerTls
 export declare function loadServerTlsAsync(args: ServerTlsArgs, options?: LoadOptions): Promise<ServerTls>
 

@@ -217,6 +217,35 @@ pub enum ErrorKind {
         subject: String,
         problem: crate::servable::CertificateProblem,
     },
+    /// A key store and a certificate/key pair are both configured
+    /// (`key_store` and `pem` name the variables).
+    KeyStoreAndPem { key_store: String, pem: String },
+    /// A key store of a type other than PKCS#12 (`found`: the type given
+    /// or the format detected, e.g. `JKS`).
+    KeyStoreType { found: String },
+    /// The key store value is not a file (inline PEM, for instance).
+    KeyStoreNotAFile,
+    /// The file is not a PKCS#12 key store, or is damaged.
+    KeyStoreInvalid { reason: String },
+    /// The key store is protected and no password was given;
+    /// `password_var` is the variable (or argument) to set.
+    KeyStorePasswordMissing { password_var: String },
+    /// The password does not open the key store.
+    KeyStorePasswordWrong,
+    /// The key store uses an encryption or MAC scheme that is not supported.
+    KeyStoreScheme { found: String },
+    /// The key store holds no private key entry.
+    KeyStoreNoKey,
+    /// The key entry has no certificate for its key.
+    KeyStoreNoCertificate { alias: String },
+    /// Several key entries and no alias chose one; `alias_var` is the
+    /// variable (or argument) to set.
+    KeyStoreAliasRequired {
+        aliases: Vec<String>,
+        alias_var: String,
+    },
+    /// No key entry has the alias asked for.
+    KeyStoreAliasNotFound { alias: String, aliases: Vec<String> },
 }
 
 impl ErrorKind {
@@ -256,6 +285,16 @@ impl ErrorKind {
             NotYetValid { .. } => ErrorCode::CertNotYetValid,
             UrlNotHttps { .. } => ErrorCode::UrlNotHttps,
             UnsupportedCertificate { .. } => ErrorCode::CertUnsupported,
+            KeyStoreAndPem { .. }
+            | KeyStoreNotAFile
+            | KeyStoreAliasRequired { .. }
+            | KeyStoreAliasNotFound { .. } => ErrorCode::ConfigInvalid,
+            KeyStoreType { .. } | KeyStoreScheme { .. } => ErrorCode::KeyUnsupported,
+            KeyStoreInvalid { .. } | KeyStoreNoKey | KeyStoreNoCertificate { .. } => {
+                ErrorCode::PemInvalid
+            }
+            KeyStorePasswordMissing { .. } => ErrorCode::KeyEncrypted,
+            KeyStorePasswordWrong => ErrorCode::PassphraseWrong,
         }
     }
 }
@@ -460,9 +499,18 @@ impl fmt::Display for Error {
                 f,
                 "{reason}; give an absolute http:// or https:// URL with a host, e.g. https://identity.example.com"
             ),
-            Missing => f.write_str(
-                "TLS is enabled but this variable is unset or empty; set it to the file (file:/path/to/file.pem)",
-            ),
+            Missing => {
+                f.write_str(
+                    "TLS is enabled but this variable is unset or empty; set it to the file (file:/path/to/file.pem)",
+                )?;
+                match self.env_var().and_then(|v| v.strip_suffix("_SSL_CERTIFICATE")) {
+                    Some(prefix) => write!(
+                        f,
+                        ", or set {prefix}_SSL_KEY_STORE to a PKCS#12 key store instead"
+                    ),
+                    None => Ok(()),
+                }
+            }
             ClientCaMissing { mode, client_auth_var } => write!(
                 f,
                 "{client_auth_var} is {mode} but this variable is unset or empty: nothing says which CAs issue client certificates; set it to their PEM bundle (file:/path/to/client-ca.pem), or set {client_auth_var} to none"
@@ -626,8 +674,67 @@ impl fmt::Display for Error {
                 "certificate {position} of the chain ({subject}) in {place} {problem}, which Node's TLS refuses to serve (OpenSSL security level 1); {}",
                 problem.advice()
             ),
+            KeyStoreAndPem { key_store, pem } => write!(
+                f,
+                "both a key store ({key_store}) and a PEM certificate/key ({pem}) are set; set one or the other"
+            ),
+            KeyStoreType { found } => {
+                let store = match &self.0.source {
+                    Some(Source::File(path)) => path.display().to_string(),
+                    _ => "keystore.jks".to_owned(),
+                };
+                write!(
+                    f,
+                    "key stores of type {found} are not supported, only PKCS12; convert it with keytool -importkeystore -srckeystore {store} -srcstoretype {found} -destkeystore {store}.p12 -deststoretype pkcs12"
+                )
+            }
+            KeyStoreNotAFile => f.write_str(
+                "a key store must be a PKCS#12 file (file:/path/to/keystore.p12); PEM text belongs in the certificate and private key variables",
+            ),
+            KeyStoreInvalid { reason } => write!(
+                f,
+                "{place} is not a readable PKCS#12 key store ({reason}); give a .p12/.pfx file, e.g. made with openssl pkcs12 -export -in cert.pem -inkey key.pem -out keystore.p12"
+            ),
+            KeyStorePasswordMissing { password_var } => write!(
+                f,
+                "the key store {place} is protected by a password and none was given; set {password_var}"
+            ),
+            KeyStorePasswordWrong => write!(
+                f,
+                "the password does not open the key store {place}; check the password for this key store"
+            ),
+            KeyStoreScheme { found } => write!(
+                f,
+                "the key store {place} is protected with {found}, which is not supported; re-export it with openssl pkcs12 -export (OpenSSL 3's default AES-256 and SHA-256) or keytool -importkeystore -deststoretype pkcs12"
+            ),
+            KeyStoreNoKey => write!(
+                f,
+                "the key store {place} holds no private key entry (only certificates?); give the key store that holds the server's key and certificate"
+            ),
+            KeyStoreNoCertificate { alias } => write!(
+                f,
+                "the key entry {alias:?} of the key store {place} has no certificate for its key; re-export the key store with the certificate chain"
+            ),
+            KeyStoreAliasRequired { aliases, alias_var } => write!(
+                f,
+                "the key store {place} holds several key entries ({}); set {alias_var} to the one to use",
+                quoted(aliases)
+            ),
+            KeyStoreAliasNotFound { alias, aliases } => write!(
+                f,
+                "the key store {place} has no key entry with the alias {alias:?} (it has {}); set the alias to one of them",
+                quoted(aliases)
+            ),
         }
     }
+}
+
+fn quoted(aliases: &[String]) -> String {
+    aliases
+        .iter()
+        .map(|a| format!("{a:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl fmt::Debug for Error {

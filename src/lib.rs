@@ -24,8 +24,8 @@
 //!
 //! The modules follow the loading path: [`settings`] (the environment
 //! contract) → [`location`] (bounded file reading) → [`pem`] (every block
-//! accounted for) → [`certificate`] and [`key`] → [`server_tls`] (a listener's
-//! identity); [`trust`] (extra CAs and server verification) and [`identity`]
+//! accounted for) → [`certificate`] and [`key`] (or a PKCS#12 [`key_store`]) →
+//! [`server_tls`] (a listener's identity); [`trust`] (extra CAs and server verification) and [`identity`]
 //! (Identity's URLs) → [`config`] (everything the environment configures) and
 //! [`report`] (every problem at once, for `console-tls check`); [`health`]
 //! (certificate validity as Spring Boot's `ssl` health and Prometheus metrics).
@@ -45,6 +45,7 @@ pub mod ffi;
 pub mod health;
 pub mod identity;
 pub mod key;
+pub mod key_store;
 pub mod location;
 pub mod options;
 pub mod pem;
@@ -68,7 +69,7 @@ pub use location::Location;
 pub use options::Options;
 pub use report::Report;
 pub use server_tls::ServerTls;
-pub use settings::{Listener, ListenerSettings, Passphrase, Settings};
+pub use settings::{IdentitySource, Listener, ListenerSettings, Passphrase, Settings};
 pub use trust::{Trust, Verified};
 pub use warning::{Warning, WarningCode};
 

@@ -386,15 +386,14 @@ impl ConfigWatcher {
 }
 
 /// The files behind everything `settings` configures (inline values and
-/// disabled listeners have none): both listeners' certificate and key, their
-/// client CA bundle when client authentication is on, and
+/// disabled listeners have none): both listeners' certificate and key (or
+/// key store), their client CA bundle when client authentication is on, and
 /// `NODE_EXTRA_CA_CERTS`.
 pub fn watched_files(settings: &Settings) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for listener in Listener::ALL {
         if let Ok(Some(listener)) = settings.listener(listener) {
-            files.extend(listener.certificate.path().map(PathBuf::from));
-            files.extend(listener.private_key.path().map(PathBuf::from));
+            files.extend(listener.files().into_iter().map(PathBuf::from));
             if listener.client_auth.mode != ClientAuth::None {
                 let bundle = listener.client_auth.trust_certificate.as_ref();
                 files.extend(bundle.and_then(Location::path).map(PathBuf::from));

@@ -15,9 +15,13 @@ use crate::certificate::{self, Certificate};
 use crate::client_auth::ClientAuthPolicy;
 use crate::error::{Error, ErrorKind, Result, Source};
 use crate::key::{self, KeyType, PrivateKey};
+use crate::key_store;
+use crate::location::Location;
 use crate::options::Options;
 use crate::provider;
-use crate::settings::{ClientAuthSettings, ListenerSettings};
+use crate::settings::{
+    IdentitySource, ListenerArguments, ListenerSettings, ListenerVars, Passphrase,
+};
 use crate::warning::Warning;
 
 /// A loaded, checked listener identity.
@@ -50,52 +54,60 @@ impl fmt::Debug for ServerTls {
 }
 
 impl ServerTls {
-    /// Loads one listener from location values as a caller gives them (each
-    /// a path, `file:` URL or PEM text, as bytes), relative paths against
-    /// `base_dir`; an empty passphrase means none. Errors and warnings name
-    /// the arguments `names` gives. What every surface's "load a listener"
+    /// Loads one listener from the values an API caller gives (see
+    /// [`ListenerArguments`]: a PEM pair or a key store, client
+    /// authentication), relative paths against `base_dir`, by the same
+    /// rules as the listener's environment variables; errors and warnings
+    /// cite the names `names` gives. What every surface's "load a listener"
     /// calls.
+    pub fn from_arguments(
+        arguments: &ListenerArguments<'_>,
+        names: ListenerVars,
+        base_dir: &std::path::Path,
+        options: &Options,
+    ) -> Result<ServerTls> {
+        ServerTls::load(&arguments.settings(names, base_dir)?, options)
+    }
+
+    /// [`ServerTls::from_arguments`] for a PEM certificate and key (each a
+    /// path, `file:` URL or PEM text, as bytes); an empty passphrase means none.
     pub fn from_locations(
         certificate: &[u8],
         private_key: &[u8],
         passphrase: Option<&[u8]>,
-        names: crate::settings::ListenerVars,
+        names: ListenerVars,
         base_dir: &std::path::Path,
         options: &Options,
     ) -> Result<ServerTls> {
-        ServerTls::from_locations_with(
-            certificate,
-            private_key,
+        let arguments = ListenerArguments {
+            certificate: Some(certificate),
+            private_key: Some(private_key),
             passphrase,
-            ClientAuthSettings::default(),
-            names,
-            base_dir,
-            options,
-        )
+            ..ListenerArguments::default()
+        };
+        ServerTls::from_arguments(&arguments, names, base_dir, options)
     }
 
-    /// [`ServerTls::from_locations`] with client authentication (see
-    /// [`ClientAuthSettings::from_arguments`]).
-    pub fn from_locations_with(
-        certificate: &[u8],
-        private_key: &[u8],
-        passphrase: Option<&[u8]>,
-        client_auth: ClientAuthSettings,
-        names: crate::settings::ListenerVars,
+    /// [`ServerTls::from_arguments`] for a PKCS#12 key store (a path or
+    /// `file:` URL, as bytes); an empty password, type or alias means none;
+    /// a type other than `PKCS12` (any case) is `ERR_KEY_UNSUPPORTED`.
+    pub fn from_key_store(
+        key_store: &[u8],
+        password: Option<&[u8]>,
+        store_type: Option<&str>,
+        alias: Option<&str>,
+        names: ListenerVars,
         base_dir: &std::path::Path,
         options: &Options,
     ) -> Result<ServerTls> {
-        let location = |value: &[u8], name: &str| {
-            crate::Location::parse_bytes(value, base_dir).map_err(|e| e.with_env_var(name))
+        let arguments = ListenerArguments {
+            key_store: Some(key_store),
+            key_store_password: password,
+            key_store_type: store_type.map(str::as_bytes),
+            key_alias: alias.map(str::as_bytes),
+            ..ListenerArguments::default()
         };
-        let settings = ListenerSettings {
-            certificate: location(certificate, names.certificate)?,
-            private_key: location(private_key, names.private_key)?,
-            passphrase: passphrase.and_then(crate::Passphrase::given),
-            names,
-            client_auth,
-        };
-        ServerTls::load(&settings, options)
+        ServerTls::from_arguments(&arguments, names, base_dir, options)
     }
 
     /// Loads and checks the identity `settings` describe.
@@ -104,9 +116,49 @@ impl ServerTls {
     /// (expiry, chain links, missing subjectAltName, an unused passphrase)
     /// are kept in [`ServerTls::warnings`].
     pub fn load(settings: &ListenerSettings, options: &Options) -> Result<ServerTls> {
-        let names = settings.names;
-        let cert_source = settings.certificate.source();
-        let key_source = settings.private_key.source();
+        let mut tls = match &settings.identity {
+            IdentitySource::Pem {
+                certificate,
+                private_key,
+                passphrase,
+            } => ServerTls::load_pem(
+                certificate,
+                private_key,
+                passphrase.as_ref(),
+                settings.names,
+                options,
+            ),
+            IdentitySource::KeyStore {
+                location,
+                password,
+                alias,
+            } => ServerTls::load_key_store(
+                location,
+                password.as_ref(),
+                alias.as_deref(),
+                settings.names,
+                options,
+            ),
+        }?;
+        // After the identity: its errors come first, as the variables read.
+        tls.client_auth = ClientAuthPolicy::load(
+            &settings.client_auth,
+            settings.names,
+            options,
+            &mut tls.warnings,
+        )?;
+        Ok(tls)
+    }
+
+    fn load_pem(
+        certificate: &Location,
+        private_key: &Location,
+        passphrase: Option<&Passphrase>,
+        names: ListenerVars,
+        options: &Options,
+    ) -> Result<ServerTls> {
+        let cert_source = certificate.source();
+        let key_source = private_key.source();
         let in_cert = |e: Error| {
             e.with_env_var(names.certificate)
                 .with_source(cert_source.clone())
@@ -116,42 +168,75 @@ impl ServerTls {
                 .with_source(key_source.clone())
         };
 
-        let cert_bytes = settings
-            .certificate
-            .read(options.max_file_size)
-            .map_err(in_cert)?;
+        let cert_bytes = certificate.read(options.max_file_size).map_err(in_cert)?;
         let chain = certificate::parse_server_chain(&cert_bytes).map_err(in_cert)?;
-        let key_bytes = if settings.private_key == settings.certificate {
+        let key_bytes = if private_key == certificate {
             cert_bytes
         } else {
-            settings
-                .private_key
-                .read(options.max_file_size)
-                .map_err(in_key)?
+            private_key.read(options.max_file_size).map_err(in_key)?
         };
-        let passphrase = settings.passphrase.as_ref().map(|p| p.as_bytes());
+        let passphrase = passphrase.map(|p| p.as_bytes());
         let (key, key_warnings) = key::load_private_key(&key_bytes, passphrase).map_err(in_key)?;
+        let blame = Blame {
+            certificate: (names.certificate, cert_source.clone()),
+            key: (names.private_key, key_source.clone()),
+            passphrase: names.passphrase,
+        };
+        ServerTls::checked(chain, key, key_warnings, &blame, options)
+    }
 
-        check_key_belongs(&chain, &key, &cert_source).map_err(|kind| {
-            let error = Error::new(kind).with_env_var(names.private_key);
-            match error.kind() {
-                // The chain is what must be reordered: blame the certificate.
-                ErrorKind::ChainOrder { .. } => error.with_source(cert_source.clone()),
-                _ => error.with_source(key_source.clone()),
-            }
+    fn load_key_store(
+        location: &Location,
+        password: Option<&Passphrase>,
+        alias: Option<&str>,
+        names: ListenerVars,
+        options: &Options,
+    ) -> Result<ServerTls> {
+        let source = location.source();
+        let in_store = |e: Error| e.with_env_var(names.key_store).with_source(source.clone());
+        if let Location::Inline(_) = location {
+            return Err(in_store(Error::new(ErrorKind::KeyStoreNotAFile)));
+        }
+        let bytes = location.read(options.max_file_size).map_err(in_store)?;
+        let entry = key_store::load(&bytes, password, alias, &names).map_err(in_store)?;
+        let blame = Blame {
+            certificate: (names.key_store, source.clone()),
+            key: (names.key_store, source.clone()),
+            passphrase: names.key_store_password,
+        };
+        ServerTls::checked(entry.chain, entry.key, entry.warnings, &blame, options)
+    }
+
+    /// The checks every identity goes through, whatever it was read from:
+    /// the key is the leaf's, and warnings about the key and the chain.
+    fn checked(
+        chain: Vec<Certificate>,
+        key: PrivateKey,
+        key_warnings: Vec<Warning>,
+        blame: &Blame,
+        options: &Options,
+    ) -> Result<ServerTls> {
+        let (cert_var, cert_source) = &blame.certificate;
+        let (key_var, key_source) = &blame.key;
+        check_key_belongs(&chain, &key, cert_source).map_err(|kind| match kind {
+            // The chain is what must be reordered: blame the certificate.
+            ErrorKind::ChainOrder { .. } => Error::new(kind)
+                .with_env_var(*key_var)
+                .with_source(cert_source.clone()),
+            _ => Error::new(kind)
+                .with_env_var(*key_var)
+                .with_source(key_source.clone()),
         })?;
 
         let mut warnings: Vec<Warning> = key_warnings
             .into_iter()
-            .map(|w| w.with_env_var(names.passphrase))
+            .map(|w| w.with_env_var(blame.passphrase))
             .collect();
         warnings.extend(
             certificate::chain_warnings(&chain, options.now())
                 .into_iter()
-                .map(|w| w.with_env_var(names.certificate)),
+                .map(|w| w.with_env_var(cert_var)),
         );
-        let client_auth =
-            ClientAuthPolicy::load(&settings.client_auth, names, options, &mut warnings)?;
         let certified_key = Arc::new(CertifiedKey::new(
             chain.iter().map(|c| c.der().clone()).collect(),
             key.signing_key(),
@@ -161,7 +246,7 @@ impl ServerTls {
             key,
             warnings,
             certified_key,
-            client_auth,
+            client_auth: ClientAuthPolicy::none(),
             config: Arc::new(OnceLock::new()),
         })
     }
@@ -251,6 +336,13 @@ fn builder() -> rustls::ConfigBuilder<ServerConfig, rustls::WantsVerifier> {
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         // aws-lc-rs's default provider supports both versions: this cannot fail.
         .expect("the aws-lc-rs provider supports TLS 1.2 and 1.3")
+}
+
+/// The variables (and sources) a check's error or warning names.
+struct Blame {
+    certificate: (&'static str, Source),
+    key: (&'static str, Source),
+    passphrase: &'static str,
 }
 
 /// Serves one identity to every client.

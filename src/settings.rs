@@ -32,6 +32,14 @@ pub struct ListenerVars {
     pub client_auth: &'static str,
     /// `…_SSL_TRUST_CERTIFICATE`
     pub trust_certificate: &'static str,
+    /// `…_SSL_KEY_STORE`
+    pub key_store: &'static str,
+    /// `…_SSL_KEY_STORE_PASSWORD`
+    pub key_store_password: &'static str,
+    /// `…_SSL_KEY_STORE_TYPE`
+    pub key_store_type: &'static str,
+    /// `…_SSL_KEY_ALIAS`
+    pub key_alias: &'static str,
 }
 
 impl ListenerVars {
@@ -44,6 +52,10 @@ impl ListenerVars {
         passphrase: "passphrase",
         client_auth: "clientAuth",
         trust_certificate: "trustCertificate",
+        key_store: "keyStore",
+        key_store_password: "keyStorePassword",
+        key_store_type: "keyStoreType",
+        key_alias: "keyAlias",
     };
 }
 
@@ -70,6 +82,10 @@ impl Listener {
                 passphrase: "SERVER_SSL_PASSPHRASE",
                 client_auth: "SERVER_SSL_CLIENT_AUTH",
                 trust_certificate: "SERVER_SSL_TRUST_CERTIFICATE",
+                key_store: "SERVER_SSL_KEY_STORE",
+                key_store_password: "SERVER_SSL_KEY_STORE_PASSWORD",
+                key_store_type: "SERVER_SSL_KEY_STORE_TYPE",
+                key_alias: "SERVER_SSL_KEY_ALIAS",
             },
             Listener::Management => ListenerVars {
                 enabled: "MANAGEMENT_SERVER_SSL_ENABLED",
@@ -78,6 +94,10 @@ impl Listener {
                 passphrase: "MANAGEMENT_SERVER_SSL_PASSPHRASE",
                 client_auth: "MANAGEMENT_SERVER_SSL_CLIENT_AUTH",
                 trust_certificate: "MANAGEMENT_SERVER_SSL_TRUST_CERTIFICATE",
+                key_store: "MANAGEMENT_SERVER_SSL_KEY_STORE",
+                key_store_password: "MANAGEMENT_SERVER_SSL_KEY_STORE_PASSWORD",
+                key_store_type: "MANAGEMENT_SERVER_SSL_KEY_STORE_TYPE",
+                key_alias: "MANAGEMENT_SERVER_SSL_KEY_ALIAS",
             },
         }
     }
@@ -99,7 +119,7 @@ pub const KEYCLOAK_INTERNAL_BASE_URL: &str = "KEYCLOAK_INTERNAL_BASE_URL";
 pub const NODE_EXTRA_CA_CERTS: &str = "NODE_EXTRA_CA_CERTS";
 
 /// Every variable the contract reads.
-pub const CONTRACT_VARS: [&str; 15] = [
+pub const CONTRACT_VARS: [&str; 23] = [
     "SERVER_SSL_ENABLED",
     "SERVER_SSL_CERTIFICATE",
     "SERVER_SSL_CERTIFICATE_PRIVATE_KEY",
@@ -115,6 +135,14 @@ pub const CONTRACT_VARS: [&str; 15] = [
     "SERVER_SSL_TRUST_CERTIFICATE",
     "MANAGEMENT_SERVER_SSL_CLIENT_AUTH",
     "MANAGEMENT_SERVER_SSL_TRUST_CERTIFICATE",
+    "SERVER_SSL_KEY_STORE",
+    "SERVER_SSL_KEY_STORE_PASSWORD",
+    "SERVER_SSL_KEY_STORE_TYPE",
+    "SERVER_SSL_KEY_ALIAS",
+    "MANAGEMENT_SERVER_SSL_KEY_STORE",
+    "MANAGEMENT_SERVER_SSL_KEY_STORE_PASSWORD",
+    "MANAGEMENT_SERVER_SSL_KEY_STORE_TYPE",
+    "MANAGEMENT_SERVER_SSL_KEY_ALIAS",
 ];
 
 /// A passphrase: bytes exactly as given, wiped on drop, never shown.
@@ -146,15 +174,35 @@ impl fmt::Debug for Passphrase {
     }
 }
 
+/// Where a listener's identity comes from.
+#[derive(Clone, Debug)]
+pub enum IdentitySource {
+    /// A PEM (or DER) certificate chain and private key.
+    Pem {
+        /// The certificate chain, leaf first.
+        certificate: Location,
+        /// The private key.
+        private_key: Location,
+        /// The passphrase for an encrypted key.
+        passphrase: Option<Passphrase>,
+    },
+    /// A PKCS#12 key store holding the key and its chain.
+    KeyStore {
+        /// The `.p12` / `.pfx` file.
+        location: Location,
+        /// Its password; `None` tries the empty password, as Java and
+        /// OpenSSL do for a store made without one.
+        password: Option<Passphrase>,
+        /// Which key entry (friendlyName, any case); `None` takes the only one.
+        alias: Option<String>,
+    },
+}
+
 /// Where a listener's identity comes from, and the names to blame.
 #[derive(Clone, Debug)]
 pub struct ListenerSettings {
-    /// The certificate chain, leaf first.
-    pub certificate: Location,
-    /// The private key.
-    pub private_key: Location,
-    /// The passphrase for an encrypted key.
-    pub passphrase: Option<Passphrase>,
+    /// The certificate and key, or the key store.
+    pub identity: IdentitySource,
     /// The variable names errors cite: the listener's, or the API argument names.
     pub names: ListenerVars,
     /// Whether clients must present certificates, and who issues them.
@@ -181,43 +229,249 @@ impl ListenerSettings {
         passphrase: Option<Passphrase>,
     ) -> Self {
         ListenerSettings {
-            certificate,
-            private_key,
-            passphrase,
+            identity: IdentitySource::Pem {
+                certificate,
+                private_key,
+                passphrase,
+            },
             names: ListenerVars::ARGUMENTS,
             client_auth: ClientAuthSettings::default(),
         }
     }
+
+    /// A key store given directly; errors name the arguments `keyStore`,
+    /// `keyStorePassword` and `keyAlias`.
+    pub fn key_store(
+        location: Location,
+        password: Option<Passphrase>,
+        alias: Option<String>,
+    ) -> Self {
+        ListenerSettings {
+            identity: IdentitySource::KeyStore {
+                location,
+                password,
+                alias,
+            },
+            names: ListenerVars::ARGUMENTS,
+            client_auth: ClientAuthSettings::default(),
+        }
+    }
+
+    /// The files the identity is read from (none for inline values).
+    pub fn files(&self) -> Vec<&Path> {
+        match &self.identity {
+            IdentitySource::Pem {
+                certificate,
+                private_key,
+                ..
+            } => certificate
+                .path()
+                .into_iter()
+                .chain(private_key.path())
+                .collect(),
+            IdentitySource::KeyStore { location, .. } => location.path().into_iter().collect(),
+        }
+    }
 }
 
-impl ClientAuthSettings {
-    /// Client authentication as an API caller gives it (the mode's text,
-    /// the bundle's location, as bytes; empty means unset); errors name
-    /// `names.client_auth` / `names.trust_certificate`.
-    pub fn from_arguments(
-        mode: Option<&[u8]>,
-        trust_certificate: Option<&[u8]>,
-        names: ListenerVars,
-        base_dir: &Path,
-    ) -> Result<ClientAuthSettings> {
-        let mode = match mode.filter(|m| !m.is_empty()) {
+/// A listener's values as an API caller gives them (the Node, C and Python
+/// "load a listener" functions): locations and texts as bytes, `None` or
+/// empty meaning unset, as an empty variable does. They go through the same
+/// rules as the listener's environment variables, errors citing the names
+/// a [`ListenerVars`] gives.
+#[derive(Clone, Copy, Default)]
+pub struct ListenerArguments<'a> {
+    /// The certificate chain's location.
+    pub certificate: Option<&'a [u8]>,
+    /// The private key's location.
+    pub private_key: Option<&'a [u8]>,
+    /// The private key's passphrase.
+    pub passphrase: Option<&'a [u8]>,
+    /// A PKCS#12 key store's location, instead of certificate and key.
+    pub key_store: Option<&'a [u8]>,
+    /// The key store's password.
+    pub key_store_password: Option<&'a [u8]>,
+    /// `PKCS12` (any case) or unset.
+    pub key_store_type: Option<&'a [u8]>,
+    /// The key store entry to use.
+    pub key_alias: Option<&'a [u8]>,
+    /// `none`, `want` or `need`.
+    pub client_auth: Option<&'a [u8]>,
+    /// The client CA bundle's location.
+    pub trust_certificate: Option<&'a [u8]>,
+}
+
+impl fmt::Debug for ListenerArguments<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Locations may be inline keys, and two values are secrets.
+        f.write_str("ListenerArguments(<redacted>)")
+    }
+}
+
+impl ListenerArguments<'_> {
+    /// The listener settings these arguments describe; relative paths
+    /// resolve against `base_dir`, errors cite `names`.
+    pub fn settings(&self, names: ListenerVars, base_dir: &Path) -> Result<ListenerSettings> {
+        let lookup = ArgumentLookup { args: self, names };
+        ListenerReader {
+            values: &lookup,
+            names,
+            base_dir,
+        }
+        .settings()
+    }
+}
+
+/// The values of one listener by variable (or argument) name: the
+/// environment snapshot, or an API call's arguments.
+trait Lookup {
+    /// The value of `name` when it is set and non-empty.
+    fn value(&self, name: &str) -> Option<&[u8]>;
+}
+
+struct ArgumentLookup<'a> {
+    args: &'a ListenerArguments<'a>,
+    names: ListenerVars,
+}
+
+impl Lookup for ArgumentLookup<'_> {
+    fn value(&self, name: &str) -> Option<&[u8]> {
+        let (n, a) = (&self.names, self.args);
+        let value = [
+            (n.certificate, a.certificate),
+            (n.private_key, a.private_key),
+            (n.passphrase, a.passphrase),
+            (n.key_store, a.key_store),
+            (n.key_store_password, a.key_store_password),
+            (n.key_store_type, a.key_store_type),
+            (n.key_alias, a.key_alias),
+            (n.client_auth, a.client_auth),
+            (n.trust_certificate, a.trust_certificate),
+        ]
+        .into_iter()
+        .find_map(|(known, value)| (known == name).then_some(value))
+        .flatten();
+        value.filter(|v| !v.is_empty())
+    }
+}
+
+impl Lookup for Settings {
+    fn value(&self, name: &str) -> Option<&[u8]> {
+        self.raw(name)
+    }
+}
+
+/// Reads one listener's settings from its values: the one place the rules
+/// for a listener's variables live, for the environment and for arguments.
+struct ListenerReader<'a, L: Lookup> {
+    values: &'a L,
+    names: ListenerVars,
+    base_dir: &'a Path,
+}
+
+impl<L: Lookup> ListenerReader<'_, L> {
+    fn settings(&self) -> Result<ListenerSettings> {
+        let names = self.names;
+        let identity = if self.values.value(names.key_store).is_some() {
+            self.key_store_identity()?
+        } else {
+            IdentitySource::Pem {
+                certificate: self.location(names.certificate)?,
+                private_key: self.location(names.private_key)?,
+                passphrase: self.values.value(names.passphrase).map(Passphrase::new),
+            }
+        };
+        let client_auth = self.client_auth()?;
+        Ok(ListenerSettings {
+            identity,
+            names,
+            client_auth,
+        })
+    }
+
+    // Checked here, not only at load: a missing bundle is a settings error
+    // that `check` reports beside the others.
+    fn client_auth(&self) -> Result<ClientAuthSettings> {
+        let names = self.names;
+        let mode = match self.values.value(names.client_auth) {
             None => ClientAuth::None,
             Some(bytes) => {
                 ClientAuth::parse_bytes(bytes).map_err(|e| e.with_env_var(names.client_auth))?
             }
         };
-        let trust_certificate = match trust_certificate.filter(|t| !t.is_empty()) {
+        let trust_certificate = match self.values.value(names.trust_certificate) {
             None => None,
-            Some(value) => Some(
-                Location::parse_bytes(value, base_dir)
-                    .map_err(|e| e.with_env_var(names.trust_certificate))?,
-            ),
+            Some(_) => Some(self.location(names.trust_certificate)?),
         };
+        if mode != ClientAuth::None && trust_certificate.is_none() {
+            return Err(Error::new(ErrorKind::ClientCaMissing {
+                mode: mode.as_str(),
+                client_auth_var: names.client_auth.to_owned(),
+            })
+            .with_env_var(names.trust_certificate));
+        }
         Ok(ClientAuthSettings {
             mode,
             trust_certificate,
         })
     }
+
+    // Spring Boot's key store variables, the alternative to a PEM pair.
+    fn key_store_identity(&self) -> Result<IdentitySource> {
+        let names = self.names;
+        if let Some(pem) = [names.certificate, names.private_key]
+            .into_iter()
+            .find(|name| self.values.value(name).is_some())
+        {
+            return Err(Error::new(ErrorKind::KeyStoreAndPem {
+                key_store: names.key_store.to_owned(),
+                pem: pem.to_owned(),
+            })
+            .with_env_var(names.key_store));
+        }
+        let location = self.location(names.key_store)?;
+        if let Some(kind) = self.text(names.key_store_type)? {
+            crate::key_store::check_type(kind).map_err(|e| {
+                e.with_env_var(names.key_store_type)
+                    .with_source(location.source())
+            })?;
+        }
+        let alias = self.text(names.key_alias)?.map(str::to_owned);
+        let password = self
+            .values
+            .value(names.key_store_password)
+            .map(Passphrase::new);
+        Ok(IdentitySource::KeyStore {
+            location,
+            password,
+            alias,
+        })
+    }
+
+    fn text(&self, name: &'static str) -> Result<Option<&str>> {
+        self.values
+            .value(name)
+            .map(|v| utf8_value(v, name))
+            .transpose()
+    }
+
+    // Locations are read as bytes: on Unix a path need not be UTF-8.
+    fn location(&self, name: &'static str) -> Result<Location> {
+        let value = self
+            .values
+            .value(name)
+            .ok_or_else(|| Error::new(ErrorKind::Missing).with_env_var(name))?;
+        Location::parse_bytes(value, self.base_dir).map_err(|e| e.with_env_var(name))
+    }
+}
+
+fn utf8_value<'a>(bytes: &'a [u8], name: &'static str) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|_| {
+        Error::new(ErrorKind::InvalidValue {
+            reason: "the value is not valid UTF-8".to_owned(),
+        })
+        .with_env_var(name)
+    })
 }
 
 /// A snapshot of the contract's variables and the base directory for
@@ -294,15 +548,7 @@ impl Settings {
 
     /// The value of `name` as text, when set and non-empty.
     pub fn text(&self, name: &'static str) -> Result<Option<&str>> {
-        match self.raw(name) {
-            None => Ok(None),
-            Some(bytes) => std::str::from_utf8(bytes).map(Some).map_err(|_| {
-                Error::new(ErrorKind::InvalidValue {
-                    reason: "the value is not valid UTF-8".to_owned(),
-                })
-                .with_env_var(name)
-            }),
-        }
+        self.raw(name).map(|v| utf8_value(v, name)).transpose()
     }
 
     /// Whether `listener` has TLS enabled.
@@ -320,45 +566,13 @@ impl Settings {
         if !self.enabled(listener)? {
             return Ok(None);
         }
-        let names = listener.vars();
-        let certificate = self.location(names.certificate)?;
-        let private_key = self.location(names.private_key)?;
-        let passphrase = self.raw(names.passphrase).map(Passphrase::new);
-        let client_auth = self.client_auth(names)?;
-        Ok(Some(ListenerSettings {
-            certificate,
-            private_key,
-            passphrase,
-            names,
-            client_auth,
-        }))
-    }
-
-    // Checked here, not only at load: a missing bundle is a settings error
-    // that `check` reports beside the others.
-    fn client_auth(&self, names: ListenerVars) -> Result<ClientAuthSettings> {
-        let settings = ClientAuthSettings::from_arguments(
-            self.raw(names.client_auth),
-            self.raw(names.trust_certificate),
-            names,
-            &self.base_dir,
-        )?;
-        if settings.mode != ClientAuth::None && settings.trust_certificate.is_none() {
-            return Err(Error::new(ErrorKind::ClientCaMissing {
-                mode: settings.mode.as_str(),
-                client_auth_var: names.client_auth.to_owned(),
-            })
-            .with_env_var(names.trust_certificate));
+        ListenerReader {
+            values: self,
+            names: listener.vars(),
+            base_dir: &self.base_dir,
         }
-        Ok(settings)
-    }
-
-    // Locations are read as bytes: on Unix a path need not be UTF-8.
-    fn location(&self, name: &'static str) -> Result<Location> {
-        let value = self
-            .raw(name)
-            .ok_or_else(|| Error::new(ErrorKind::Missing).with_env_var(name))?;
-        Location::parse_bytes(value, &self.base_dir).map_err(|e| e.with_env_var(name))
+        .settings()
+        .map(Some)
     }
 
     /// `NODE_EXTRA_CA_CERTS` as a location, or `None` when unset or empty.

@@ -190,3 +190,61 @@ fn inspect_describes_each_block() {
         .unwrap()
         .starts_with("DER certificate"));
 }
+
+#[test]
+fn inspect_lists_a_key_stores_entries_and_check_loads_one() {
+    let password = "fixture-secret-7Qx";
+    let store = fixture("keystore", "two-aliases.p12");
+    let store = store.to_str().unwrap();
+    let out = console_tls(
+        &["inspect", store],
+        &[("SERVER_SSL_KEY_STORE_PASSWORD", password.to_owned())],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with("PKCS#12 key store: 2 key entries"),
+        "{text}"
+    );
+    assert!(
+        text.contains("entry \"rsa-server\": RSA 2048-bit key"),
+        "{text}"
+    );
+    assert!(
+        text.contains("entry \"ec-server\": ECDSA P-256 key"),
+        "{text}"
+    );
+    assert!(
+        text.contains("subject: CN=Key Store Fixture Root"),
+        "{text}"
+    );
+    // The password is read from a variable, never echoed.
+    let out = console_tls(
+        &["inspect", "--password-env", "P12_PASS", store],
+        &[("P12_PASS", "not-it".to_owned())],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("ERR_PASSPHRASE_WRONG"), "{text}");
+    assert!(!text.contains("not-it"), "{text}");
+
+    let vars = [
+        ("SERVER_SSL_ENABLED", "true".to_owned()),
+        ("SERVER_SSL_KEY_STORE", store.to_owned()),
+        ("SERVER_SSL_KEY_STORE_PASSWORD", password.to_owned()),
+    ];
+    let out = console_tls(&["check"], &vars);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("ERR_CONFIG_INVALID SERVER_SSL_KEY_ALIAS"),
+        "{text}"
+    );
+    assert!(!text.contains(password), "{text}");
+    let mut vars = vars.to_vec();
+    vars.push(("SERVER_SSL_KEY_ALIAS", "ec-server".to_owned()));
+    let out = console_tls(&["check"], &vars);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("leaf: CN=ec key store fixture"), "{text}");
+}

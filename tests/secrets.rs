@@ -26,6 +26,8 @@ const PASSPHRASE: &str = "correct horse battery staple";
 const WRONG: &str = "Tr0ub4dor&3 wrong one";
 /// A password in an Identity URL.
 const URL_PASSWORD: &str = "UrlPassw0rdSecret";
+/// The password of the PKCS#12 fixtures (tests/fixtures/keystore).
+const KEY_STORE_PASSWORD: &str = "fixture-secret-7Qx";
 
 /// What must never be shown.
 struct Secrets {
@@ -44,7 +46,7 @@ impl Secrets {
             windows.remove(&window);
         }
         Secrets {
-            words: [PASSPHRASE, WRONG, URL_PASSWORD]
+            words: [PASSPHRASE, WRONG, URL_PASSWORD, KEY_STORE_PASSWORD]
                 .map(str::to_owned)
                 .to_vec(),
             windows,
@@ -125,10 +127,15 @@ fn secrets() -> Secrets {
     ] {
         ders.extend(block_ders(&encrypted(file)));
     }
+    for file in ["rsa-key.pem", "ec-key.pem"] {
+        ders.extend(block_ders(&fixture("keystore", file)));
+    }
     let public: Vec<Vec<u8>> = [
         encrypted("rsa.crt"),
         encrypted("ec.crt"),
         fixture("identity", "rsa-chain.pem"),
+        fixture("keystore", "rsa-chain.pem"),
+        fixture("keystore", "ec-chain.pem"),
     ]
     .iter()
     .flat_map(|file| block_ders(file))
@@ -485,6 +492,66 @@ fn scenarios(dir: &Path) -> Vec<Scenario> {
     lenient.options = Options::default().strict_trust(false);
     lenient.cli_flags = Some(vec!["--lenient"]);
     list.push(lenient);
+    // PKCS#12 key stores: the store's password, right or wrong, and the keys
+    // it holds never show, whichever way loading ends.
+    let store = |name: &str| {
+        (
+            "SERVER_SSL_KEY_STORE",
+            fixture("keystore", name).display().to_string(),
+        )
+    };
+    let store_password = |v: &str| ("SERVER_SSL_KEY_STORE_PASSWORD", v.to_owned());
+    let alias = |v: &str| ("SERVER_SSL_KEY_ALIAS", v.to_owned());
+    for (name, expected, vars) in [
+        (
+            "a key store, its password and alias",
+            None,
+            vec![
+                store("two-aliases.p12"),
+                store_password(KEY_STORE_PASSWORD),
+                alias("ec-server"),
+            ],
+        ),
+        (
+            "a key store, a wrong password",
+            Some(PassphraseWrong),
+            vec![store("rsa-legacy.p12"), store_password(WRONG)],
+        ),
+        (
+            "a key store without its password",
+            Some(KeyEncrypted),
+            vec![store("rsa.p12")],
+        ),
+        (
+            "a key store with several keys and no alias",
+            Some(ConfigInvalid),
+            vec![store("two-aliases.p12"), store_password(KEY_STORE_PASSWORD)],
+        ),
+        (
+            "a key store and a certificate",
+            Some(ConfigInvalid),
+            vec![
+                store("rsa.p12"),
+                store_password(KEY_STORE_PASSWORD),
+                cert(&rsa_cert),
+            ],
+        ),
+        (
+            "a JKS key store",
+            Some(KeyUnsupported),
+            vec![store("rsa.jks"), store_password(KEY_STORE_PASSWORD)],
+        ),
+        (
+            "a key store that is a PEM key",
+            Some(PemInvalid),
+            vec![
+                ("SERVER_SSL_KEY_STORE", key_path.clone()),
+                store_password(KEY_STORE_PASSWORD),
+            ],
+        ),
+    ] {
+        list.push(scenario(name, expected, &vars));
+    }
     list
 }
 
@@ -585,6 +652,19 @@ fn inspect_never_prints_key_material() {
         let out = cli(&["inspect", file.to_str().unwrap()], &[]);
         assert!(out.contains("key") || out.contains("KEY"), "{out}");
         secrets.assert_clean(&format!("inspect {}", file.display()), &out);
+    }
+    // Key stores, opened with their password, a wrong one, or none.
+    for name in ["two-aliases.p12", "rsa-legacy.p12", "rsa.jks"] {
+        let file = fixture("keystore", name);
+        for password in [Some(KEY_STORE_PASSWORD), Some(WRONG), None] {
+            let vars: Vec<(&str, String)> = password
+                .map(|p| ("SERVER_SSL_KEY_STORE_PASSWORD", p.to_owned()))
+                .into_iter()
+                .collect();
+            let out = cli(&["inspect", file.to_str().unwrap()], &vars);
+            assert!(out.contains("key store"), "{out}");
+            secrets.assert_clean(&format!("inspect {name}"), &out);
+        }
     }
 }
 

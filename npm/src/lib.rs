@@ -75,7 +75,8 @@ pub fn core_version() -> &'static str {
 
 // ---------------------------------------------------------------- server TLS
 
-/// `loadServerTls` arguments; errors name them (`certificate`, `privateKey`).
+/// `loadServerTls` arguments; errors name them (`certificate`, `privateKey`,
+/// `keyStore` …).
 #[napi(object)]
 pub struct ServerTlsArgs {
     /// A location: `file:/path`, a path, or the PEM text itself.
@@ -84,6 +85,15 @@ pub struct ServerTlsArgs {
     pub private_key: Option<String>,
     /// Decrypts an encrypted key: a string (UTF-8) or the bytes themselves.
     pub passphrase: Option<Either<String, Buffer>>,
+    /// A PKCS#12 key store (`file:/path` or a path), instead of
+    /// `certificate` and `privateKey`.
+    pub key_store: Option<String>,
+    /// The key store's password: a string (UTF-8) or the bytes themselves.
+    pub key_store_password: Option<Either<String, Buffer>>,
+    /// `PKCS12` (any case) or omitted.
+    pub key_store_type: Option<String>,
+    /// The key entry to use; omitted: the only one.
+    pub key_alias: Option<String>,
     /// Directory that relative paths resolve against.
     pub base_dir: Option<String>,
     /// `'none'` (default), `'want'` or `'need'`, any case.
@@ -93,10 +103,15 @@ pub struct ServerTlsArgs {
     pub trust_certificate: Option<String>,
 }
 
+/// `loadServerTls`'s arguments, owned (an async load runs them on a worker).
 struct ServerTlsInput {
-    certificate: String,
-    private_key: String,
+    certificate: Option<String>,
+    private_key: Option<String>,
     passphrase: Option<console_tls::Passphrase>,
+    key_store: Option<String>,
+    key_store_password: Option<console_tls::Passphrase>,
+    key_store_type: Option<String>,
+    key_alias: Option<String>,
     client_auth: Option<String>,
     trust_certificate: Option<String>,
     options: NativeOptions,
@@ -109,9 +124,13 @@ impl ServerTlsInput {
             options.base_dir = args.base_dir;
         }
         ServerTlsInput {
-            certificate: args.certificate.unwrap_or_default(),
-            private_key: args.private_key.unwrap_or_default(),
+            certificate: args.certificate,
+            private_key: args.private_key,
             passphrase: convert::passphrase(args.passphrase),
+            key_store: args.key_store,
+            key_store_password: convert::passphrase(args.key_store_password),
+            key_store_type: args.key_store_type,
+            key_alias: args.key_alias,
             client_auth: args.client_auth,
             trust_certificate: args.trust_certificate,
             options,
@@ -119,23 +138,27 @@ impl ServerTlsInput {
     }
 
     fn load(&self) -> console_tls::Result<console_tls::ServerTls> {
-        let names = console_tls::settings::ListenerVars::ARGUMENTS;
-        let base_dir = self.options.base_dir();
-        let client_auth = console_tls::settings::ClientAuthSettings::from_arguments(
-            self.client_auth.as_deref().map(str::as_bytes),
-            self.trust_certificate.as_deref().map(str::as_bytes),
-            names,
-            &base_dir,
-        )?;
-        console_tls::ServerTls::from_locations_with(
-            self.certificate.as_bytes(),
-            self.private_key.as_bytes(),
-            self.passphrase
-                .as_ref()
-                .map(console_tls::Passphrase::as_bytes),
-            client_auth,
-            names,
-            &base_dir,
+        fn text(value: &Option<String>) -> Option<&[u8]> {
+            value.as_deref().map(str::as_bytes)
+        }
+        fn secret(value: &Option<console_tls::Passphrase>) -> Option<&[u8]> {
+            value.as_ref().map(console_tls::Passphrase::as_bytes)
+        }
+        let arguments = console_tls::settings::ListenerArguments {
+            certificate: text(&self.certificate),
+            private_key: text(&self.private_key),
+            passphrase: secret(&self.passphrase),
+            key_store: text(&self.key_store),
+            key_store_password: secret(&self.key_store_password),
+            key_store_type: text(&self.key_store_type),
+            key_alias: text(&self.key_alias),
+            client_auth: text(&self.client_auth),
+            trust_certificate: text(&self.trust_certificate),
+        };
+        console_tls::ServerTls::from_arguments(
+            &arguments,
+            console_tls::settings::ListenerVars::ARGUMENTS,
+            &self.options.base_dir(),
             &self.options.to_core(),
         )
     }

@@ -9,7 +9,7 @@ use super::certificate::{self, ctls_certificate, CertificateView};
 use super::error::ctls_error;
 use super::handle::{self, Handle, Out, Owned};
 use super::status::ctls_status;
-use super::text::{arg_bytes, c_string, optional_bytes};
+use super::text::{arg_bytes, c_string, optional_bytes, utf8};
 use super::warning::{self, ctls_warning, WarningView};
 use crate::client_auth::ClientAuth;
 use crate::options::Options;
@@ -76,6 +76,10 @@ const ARGUMENT_NAMES: ListenerVars = ListenerVars {
     passphrase: "passphrase",
     client_auth: "client_auth",
     trust_certificate: "trust_certificate",
+    key_store: "key_store",
+    key_store_password: "password",
+    key_store_type: "key_store_type",
+    key_alias: "alias",
 };
 
 /// Loads and checks a listener's identity.
@@ -116,6 +120,58 @@ pub extern "C" fn ctls_server_tls_load(
             certificate,
             private_key,
             optional_bytes(passphrase),
+            ARGUMENT_NAMES,
+            &base_dir,
+            &Options::default(),
+        )?;
+        out.write(handle::into_raw(Arc::new(ServerTlsView::new(tls))));
+        Ok(())
+    }
+}
+
+/// Loads and checks a listener's identity from a PKCS#12 key store (`.p12`,
+/// `.pfx`), as `SERVER_SSL_KEY_STORE` does.
+///
+/// `location` is a path or `file:` URL (relative paths resolve against the
+/// working directory). `password` (nullable; an empty string counts as none,
+/// and then the empty password is tried, as Java and OpenSSL do) opens the
+/// store. `alias` (nullable) chooses the key entry by its alias, in any case;
+/// NULL takes the only one. The result is the same as `ctls_server_tls_load`
+/// gives for the PEM certificate and key the store holds: the chain leaf
+/// first, the key as PKCS#8, the same checks and warnings.
+///
+/// On success `*out` receives a new handle (release it with
+/// `ctls_server_tls_free`). On failure `*out` is NULL and, when `err` is not
+/// NULL, `*err` receives the details; the error names the argument
+/// (`"key_store"`, `"password"`, `"alias"`) and the file, never the password.
+///
+/// Errors: `CTLS_ERR_NULL_ARGUMENT`, `CTLS_ERR_INVALID_UTF8` (`alias`),
+/// `CTLS_ERR_PASSPHRASE_WRONG`, `CTLS_ERR_KEY_ENCRYPTED` (no password, and
+/// the store needs one), `CTLS_ERR_KEY_UNSUPPORTED` (a JKS or JCEKS store),
+/// `CTLS_ERR_CONFIG_INVALID` (several key entries and no alias, or no entry
+/// with that alias), and the loading errors of `ctls_server_tls_load`.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn ctls_server_tls_load_key_store(
+    location: *const c_char,
+    password: *const c_char,
+    alias: *const c_char,
+    out: *mut *const ctls_server_tls,
+    err: *mut *const ctls_error,
+) -> ctls_status {
+    ffi_boundary! { err =>
+        handle::clear(out);
+        let out = Out::new(out, "out")?;
+        let location = arg_bytes(location, "key_store")?;
+        let alias = optional_bytes(alias)
+            .map(|bytes| utf8(bytes, "alias"))
+            .transpose()?;
+        let base_dir = std::env::current_dir().unwrap_or_default();
+        let tls = ServerTls::from_key_store(
+            location,
+            optional_bytes(password),
+            None,
+            alias,
             ARGUMENT_NAMES,
             &base_dir,
             &Options::default(),

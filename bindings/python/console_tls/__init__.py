@@ -46,6 +46,7 @@ __all__ = [
     "Watcher",
     "library_path",
     "load_from_env",
+    "load_key_store",
     "load_server_tls",
     "load_trust",
     "version",
@@ -622,6 +623,32 @@ def load_server_tls(certificate: StrOrPath, private_key: StrOrPath, passphrase: 
         _arg(certificate, "certificate"),
         _arg(private_key, "private_key"),
         _passphrase(passphrase),
+        ctypes.byref(out),
+    )
+    return ServerTls(out.value)  # type: ignore[arg-type]
+
+
+def load_key_store(
+    location: StrOrPath, password: Union[str, bytes, None] = None, alias: Optional[str] = None
+) -> ServerTls:
+    """Loads and checks a listener's identity from a PKCS#12 key store
+    (``.p12``/``.pfx``), as ``SERVER_SSL_KEY_STORE`` does.
+
+    ``location`` is a path (``str`` or path-like; relative to the working
+    directory) or ``file:`` URL. ``password`` opens the store; ``None`` (or
+    empty) tries the empty password, as Java and OpenSSL do. ``alias`` chooses
+    the key entry (any case); ``None`` takes the only one. The result is the
+    ``ServerTls`` the PEM certificate and key in the store would give.
+    """
+    if alias is not None and not isinstance(alias, str):
+        raise TypeError(f"alias must be a str or None, not {type(alias).__name__}")
+    lib = _native.lib()
+    out = ctypes.c_void_p()
+    _call(
+        lib.ctls_server_tls_load_key_store,
+        _arg(location, "location"),
+        _passphrase(password),
+        None if alias is None else _arg(alias, "alias"),
         ctypes.byref(out),
     )
     return ServerTls(out.value)  # type: ignore[arg-type]

@@ -24,3 +24,14 @@ const rejects: boolean | undefined = mtls.rejectUnauthorized
 void rejects
 // @ts-expect-error there is no such function
 consoleTls.loadEverything()
+
+// A listener from a PKCS#12 key store, or from a PEM pair (ServerTlsArgs is either).
+const fromStore: consoleTls.ServerTls = consoleTls.loadServerTls({
+  keyStore: 'file:/etc/tls/keystore.p12',
+  keyStorePassword: Buffer.from('secret'),
+  keyStoreType: 'PKCS12',
+  keyAlias: 'console',
+})
+const args: consoleTls.ServerTlsArgs = { certificate: 'tls.crt', privateKey: 'tls.key' }
+void fromStore
+void args

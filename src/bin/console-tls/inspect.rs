@@ -1,7 +1,7 @@
 //! `console-tls inspect FILE`: what is in a PEM or DER file, block by block.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
@@ -9,11 +9,21 @@ use console_tls::certificate::{is_certificate_label, Certificate};
 use console_tls::key::{encrypted, load_private_key};
 use console_tls::location::{read_bounded, DEFAULT_MAX_FILE_SIZE};
 use console_tls::pem;
+use console_tls::{key_store, Passphrase};
+use console_tls::{ErrorCode, Listener, Source};
 
 #[derive(Args)]
 pub struct InspectArgs {
     /// The file to describe.
     file: PathBuf,
+    /// The environment variable holding a PKCS#12 key store's password
+    /// (read from the environment, never from the command line).
+    #[arg(
+        long,
+        value_name = "VAR",
+        default_value = "SERVER_SSL_KEY_STORE_PASSWORD"
+    )]
+    password_env: String,
 }
 
 pub fn run(args: &InspectArgs) -> ExitCode {
@@ -24,7 +34,14 @@ pub fn run(args: &InspectArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let (text, problems) = describe(&bytes);
+    let (text, problems) = if !pem::contains_pem(&bytes) && key_store::is_key_store(&bytes) {
+        let password = std::env::var_os(&args.password_env)
+            .map(|value| Passphrase::new(value.into_encoded_bytes()))
+            .filter(|p| !p.as_bytes().is_empty());
+        describe_key_store(&bytes, &args.file, password.as_ref(), &args.password_env)
+    } else {
+        describe(&bytes)
+    };
     print!("{text}");
     if problems == 0 {
         ExitCode::SUCCESS
@@ -112,6 +129,56 @@ pub fn describe(bytes: &[u8]) -> (String, usize) {
         } else {
             let _ = writeln!(out, "  (not a certificate or key; skipped by the loaders)");
         }
+    }
+    (out, problems)
+}
+
+/// Describes a PKCS#12 key store's key entries and their chains.
+pub fn describe_key_store(
+    bytes: &[u8],
+    file: &Path,
+    password: Option<&Passphrase>,
+    password_env: &str,
+) -> (String, usize) {
+    let mut out = String::new();
+    let entries = match key_store::entries(bytes, password) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let e = e.with_source(Source::File(file.to_path_buf()));
+            let _ = writeln!(out, "PKCS#12 key store");
+            let _ = write!(out, "  {} {e}", e.code());
+            let default_env = Listener::Server.vars().key_store_password;
+            let password_error = matches!(
+                e.code(),
+                ErrorCode::KeyEncrypted | ErrorCode::PassphraseWrong
+            );
+            if password_error && password_env != default_env {
+                let _ = write!(out, " (the password is read from {password_env})");
+            }
+            let _ = writeln!(out);
+            return (out, 1);
+        }
+    };
+    let _ = writeln!(out, "PKCS#12 key store: {} key entries", entries.len());
+    let mut problems = 0;
+    for entry in &entries {
+        match &entry.key {
+            Ok(key_type) => {
+                let _ = writeln!(out, "entry {:?}: {key_type} key", entry.alias);
+            }
+            Err(e) => {
+                problems += 1;
+                let _ = writeln!(out, "entry {:?}: {} {e}", entry.alias, e.code());
+            }
+        }
+        for (i, cert) in entry.chain.iter().enumerate() {
+            let _ = writeln!(out, " certificate {} of the chain", i + 1);
+            describe_certificate(&mut out, cert);
+        }
+    }
+    if entries.is_empty() {
+        problems += 1;
+        let _ = writeln!(out, "  no key entry: this store cannot serve TLS");
     }
     (out, problems)
 }
