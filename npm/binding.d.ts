@@ -9,7 +9,25 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** The core's watcher, shared with the reload task running on the pool. */
+/**
+ * The core's `Config`, held so that health is judged on what was loaded
+ * rather than on JavaScript's copy of it.
+ */
+export declare class ConfigHandle {
+  /**
+   * Spring Boot's `ssl` health component (see the core's `health`
+   * module) as JSON text: a `serde_json::Value` would sort the keys,
+   * and Spring Boot's order (subject, issuer, serialNumber, …) is kept.
+   */
+  sslHealthJson(args?: HealthArgs | undefined | null): string
+  /** The Prometheus text (format 0.0.4). */
+  sslMetrics(args?: HealthArgs | undefined | null): string
+}
+
+/**
+ * The core's watcher, shared as it is with the reload task running on the
+ * pool (every method of the core's watcher takes `&self`).
+ */
 export declare class ConfigWatcher {
   /**
    * Loads what `vars` configure (synchronously, like `loadFromEnv`) and
@@ -20,8 +38,8 @@ export declare class ConfigWatcher {
   /** The first load's error (once; then `null`). */
   takeInitialError(): Error | null
   /**
-   * The last good configuration, `null` when none loaded yet (or while a
-   * reload is running: the wrapper keeps its own copy of the last one).
+   * The last good configuration, `null` when none loaded yet; never
+   * waits for a reload in progress.
    */
   current(): Config | null
   /** The files being watched (absolute paths). */
@@ -38,21 +56,6 @@ export declare class ConfigWatcher {
    * problem (the last good configuration stays current).
    */
   reload(): Promise<Config | null>
-}
-
-/**
- * The core's `Config`, held so that health is judged on what was loaded
- * rather than on JavaScript's copy of it.
- */
-export declare class ConfigHandle {
-  /**
-   * Spring Boot's `ssl` health component (see the core's `health`
-   * module) as JSON text: a `serde_json::Value` would sort the keys,
-   * and Spring Boot's order (subject, issuer, serialNumber, …) is kept.
-   */
-  sslHealthJson(args?: HealthArgs | undefined | null): string
-  /** The Prometheus text (format 0.0.4). */
-  sslMetrics(args?: HealthArgs | undefined | null): string
 }
 
 /** The core's `Trust`, held for `verifyServer`. */
@@ -125,6 +128,12 @@ export declare function contractVariables(): Array<string>
 
 /** The core library's version. */
 export declare function coreVersion(): string
+
+/**
+ * Every error code (`ERR_*`), in the core's order: what TypeScript's
+ * `ErrorCode` union is tested against.
+ */
+export declare function errorCodes(): Array<string>
 
 /** `sslHealth`/`sslMetrics` options, as the wrapper passes them. */
 export interface HealthArgs {
@@ -285,6 +294,12 @@ export interface Verified {
   /** The presented certificates the path used, server certificate first. */
   chain: Array<CertificateInfo>
 }
+
+/**
+ * Every warning code (`WARN_*`), in the core's order: what TypeScript's
+ * `WarningCode` union is tested against.
+ */
+export declare function warningCodes(): Array<string>
 
 /** A warning as data. */
 export interface WarningInfo {

@@ -835,14 +835,17 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.ConfigHandle = nativeBinding.ConfigHandle
 module.exports.ConfigWatcher = nativeBinding.ConfigWatcher
 module.exports.TrustHandle = nativeBinding.TrustHandle
 module.exports.check = nativeBinding.check
 module.exports.contractVariables = nativeBinding.contractVariables
 module.exports.coreVersion = nativeBinding.coreVersion
+module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.loadFromEnv = nativeBinding.loadFromEnv
 module.exports.loadFromEnvAsync = nativeBinding.loadFromEnvAsync
 module.exports.loadServerTls = nativeBinding.loadServerTls
 module.exports.loadServerTlsAsync = nativeBinding.loadServerTlsAsync
 module.exports.loadTrust = nativeBinding.loadTrust
 module.exports.loadTrustAsync = nativeBinding.loadTrustAsync
+module.exports.warningCodes = nativeBinding.warningCodes
