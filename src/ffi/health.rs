@@ -13,6 +13,7 @@ use super::error::ctls_error;
 use super::handle::{self, Out};
 use super::status::ctls_status;
 use super::text::c_string;
+use crate::config::Config;
 use crate::health::{self, HealthOptions};
 
 /// Spring Boot's default warning threshold (14 days), in seconds.
@@ -23,8 +24,21 @@ const _: () = assert!(
         == health::DEFAULT_WARNING_THRESHOLD.as_secs()
 );
 
-fn write_owned(out: Out<*mut c_char>, text: &str) {
-    out.write(c_string(text).into_raw());
+/// Computes a text over the config behind `config` and gives the caller an
+/// owned copy in `*out` (NULL after any failure).
+fn owned_text(
+    config: *const ctls_config,
+    out: *mut *mut c_char,
+    make: impl FnOnce(&Config) -> String,
+) -> ctls_status {
+    let err: *mut *const ctls_error = std::ptr::null_mut();
+    ffi_boundary! { err =>
+        clear(out);
+        let view = handle::arg(config, "config")?;
+        let out = Out::new(out, "out")?;
+        out.write(c_string(&make(&view.config)).into_raw());
+        Ok(())
+    }
 }
 
 fn options(warning_threshold_seconds: u64) -> HealthOptions {
@@ -47,17 +61,15 @@ pub extern "C" fn ctls_config_ssl_health_json(
     warning_threshold_seconds: u64,
     out: *mut *mut c_char,
 ) -> ctls_status {
-    let err: *mut *const ctls_error = std::ptr::null_mut();
-    ffi_boundary! { err =>
-        clear(out);
-        let view = handle::arg(config, "config")?;
-        let out = Out::new(out, "out")?;
-        let health = health::ssl_health(&view.config, &options(warning_threshold_seconds), SystemTime::now());
+    owned_text(config, out, |config| {
+        let health = health::ssl_health(
+            config,
+            &options(warning_threshold_seconds),
+            SystemTime::now(),
+        );
         // Plain structs of strings and numbers: serializing cannot fail.
-        let json = serde_json::to_string(&health).expect("the health report serializes");
-        write_owned(out, &json);
-        Ok(())
-    }
+        serde_json::to_string(&health).expect("the health report serializes")
+    })
 }
 
 /// The certificate metrics of `config` now, in Prometheus' text exposition
@@ -74,15 +86,13 @@ pub extern "C" fn ctls_config_ssl_metrics(
     warning_threshold_seconds: u64,
     out: *mut *mut c_char,
 ) -> ctls_status {
-    let err: *mut *const ctls_error = std::ptr::null_mut();
-    ffi_boundary! { err =>
-        clear(out);
-        let view = handle::arg(config, "config")?;
-        let out = Out::new(out, "out")?;
-        let text = health::prometheus(&view.config, &options(warning_threshold_seconds), SystemTime::now());
-        write_owned(out, &text);
-        Ok(())
-    }
+    owned_text(config, out, |config| {
+        health::prometheus(
+            config,
+            &options(warning_threshold_seconds),
+            SystemTime::now(),
+        )
+    })
 }
 
 /// Releases a string this library gave the caller to own
