@@ -642,6 +642,41 @@ ctls_status ctls_server_tls_load_key_store(const char *location,
                                            const ctls_error **err);
 
 /**
+ * Loads and checks a listener's identity from named arguments, by the rules
+ * the listener's environment variables follow: a PEM pair or a PKCS#12 key
+ * store, and client authentication. `names[i]` / `values[i]` are
+ * NUL-terminated; the names are
+ *
+ * | name | as the variable |
+ * | --- | --- |
+ * | `"certificate"`, `"private_key"`, `"passphrase"` | `SERVER_SSL_CERTIFICATE`, `…_PRIVATE_KEY`, `…_PASSPHRASE` |
+ * | `"key_store"`, `"password"`, `"key_store_type"`, `"alias"` | `SERVER_SSL_KEY_STORE`, `…_KEY_STORE_PASSWORD`, `…_KEY_STORE_TYPE`, `…_KEY_ALIAS` |
+ * | `"client_auth"`, `"trust_certificate"` | `SERVER_SSL_CLIENT_AUTH`, `…_TRUST_CERTIFICATE` |
+ *
+ * An empty value counts as unset; a later duplicate wins; values are bytes
+ * (relative paths resolve against the working directory). Everything is
+ * copied. `ctls_server_tls_load` and `ctls_server_tls_load_key_store` are
+ * this function with two or three of the names.
+ *
+ * On success `*out` receives a new handle (release it with
+ * `ctls_server_tls_free`). On failure `*out` is NULL and, when `err` is not
+ * NULL, `*err` receives the details, naming the argument and the file.
+ *
+ * Errors: `CTLS_ERR_NULL_ARGUMENT` (a NULL array or entry),
+ * `CTLS_ERR_CONFIG_INVALID` (a name not in the table, a key store with a
+ * certificate or key, an invalid client authentication mode),
+ * `CTLS_ERR_CONFIG_MISSING` (no certificate, key or key store; client
+ * authentication without `trust_certificate`), and the loading errors of
+ * `ctls_server_tls_load` and `ctls_server_tls_load_key_store`.
+ */
+CTLS_MUST_USE
+ctls_status ctls_server_tls_load_arguments(const char *const *names,
+                                           const char *const *values,
+                                           size_t count,
+                                           const ctls_server_tls **out,
+                                           const ctls_error **err);
+
+/**
  * How many certificates the chain holds (at least 1); 0 when `tls` is NULL.
  */
 size_t ctls_server_tls_chain_len(const ctls_server_tls *tls);

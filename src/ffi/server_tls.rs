@@ -6,15 +6,15 @@ use std::sync::{Arc, OnceLock};
 use zeroize::Zeroizing;
 
 use super::certificate::{self, ctls_certificate, CertificateView};
-use super::error::ctls_error;
+use super::error::{ctls_error, ErrorData};
 use super::handle::{self, Handle, Out, Owned};
 use super::status::ctls_status;
-use super::text::{arg_bytes, c_string, optional_bytes, utf8};
+use super::text::{arg_bytes, arg_vars, c_string, optional_bytes, utf8};
 use super::warning::{self, ctls_warning, WarningView};
 use crate::client_auth::ClientAuth;
 use crate::options::Options;
 use crate::server_tls::ServerTls;
-use crate::settings::ListenerVars;
+use crate::settings::{ListenerArguments, ListenerVars};
 
 /// A listener's TLS identity: the certificate chain (leaf first), the
 /// private key that belongs to the leaf (unencrypted PKCS#8), its type, and
@@ -176,6 +176,77 @@ pub extern "C" fn ctls_server_tls_load_key_store(
             &base_dir,
             &Options::default(),
         )?;
+        out.write(handle::into_raw(Arc::new(ServerTlsView::new(tls))));
+        Ok(())
+    }
+}
+
+/// Loads and checks a listener's identity from named arguments, by the rules
+/// the listener's environment variables follow: a PEM pair or a PKCS#12 key
+/// store, and client authentication. `names[i]` / `values[i]` are
+/// NUL-terminated; the names are
+///
+/// | name | as the variable |
+/// | --- | --- |
+/// | `"certificate"`, `"private_key"`, `"passphrase"` | `SERVER_SSL_CERTIFICATE`, `…_PRIVATE_KEY`, `…_PASSPHRASE` |
+/// | `"key_store"`, `"password"`, `"key_store_type"`, `"alias"` | `SERVER_SSL_KEY_STORE`, `…_KEY_STORE_PASSWORD`, `…_KEY_STORE_TYPE`, `…_KEY_ALIAS` |
+/// | `"client_auth"`, `"trust_certificate"` | `SERVER_SSL_CLIENT_AUTH`, `…_TRUST_CERTIFICATE` |
+///
+/// An empty value counts as unset; a later duplicate wins; values are bytes
+/// (relative paths resolve against the working directory). Everything is
+/// copied. `ctls_server_tls_load` and `ctls_server_tls_load_key_store` are
+/// this function with two or three of the names.
+///
+/// On success `*out` receives a new handle (release it with
+/// `ctls_server_tls_free`). On failure `*out` is NULL and, when `err` is not
+/// NULL, `*err` receives the details, naming the argument and the file.
+///
+/// Errors: `CTLS_ERR_NULL_ARGUMENT` (a NULL array or entry),
+/// `CTLS_ERR_CONFIG_INVALID` (a name not in the table, a key store with a
+/// certificate or key, an invalid client authentication mode),
+/// `CTLS_ERR_CONFIG_MISSING` (no certificate, key or key store; client
+/// authentication without `trust_certificate`), and the loading errors of
+/// `ctls_server_tls_load` and `ctls_server_tls_load_key_store`.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn ctls_server_tls_load_arguments(
+    names: *const *const c_char,
+    values: *const *const c_char,
+    count: usize,
+    out: *mut *const ctls_server_tls,
+    err: *mut *const ctls_error,
+) -> ctls_status {
+    ffi_boundary! { err =>
+        handle::clear(out);
+        let out = Out::new(out, "out")?;
+        let mut arguments = ListenerArguments::default();
+        for (name, value) in arg_vars(names, values, count)? {
+            let n = ARGUMENT_NAMES;
+            let slot = [
+                (n.certificate, &mut arguments.certificate),
+                (n.private_key, &mut arguments.private_key),
+                (n.passphrase, &mut arguments.passphrase),
+                (n.key_store, &mut arguments.key_store),
+                (n.key_store_password, &mut arguments.key_store_password),
+                (n.key_store_type, &mut arguments.key_store_type),
+                (n.key_alias, &mut arguments.key_alias),
+                (n.client_auth, &mut arguments.client_auth),
+                (n.trust_certificate, &mut arguments.trust_certificate),
+            ]
+            .into_iter()
+            .find_map(|(known, slot)| (known == name).then_some(slot))
+            .ok_or_else(|| {
+                ErrorData::invalid_argument(
+                    "names",
+                    format!(
+                        "{name:?} is not an argument of a listener; use certificate, private_key, passphrase, key_store, password, key_store_type, alias, client_auth or trust_certificate"
+                    ),
+                )
+            })?;
+            *slot = Some(value);
+        }
+        let base_dir = std::env::current_dir().unwrap_or_default();
+        let tls = ServerTls::from_arguments(&arguments, ARGUMENT_NAMES, &base_dir, &Options::default())?;
         out.write(handle::into_raw(Arc::new(ServerTlsView::new(tls))));
         Ok(())
     }

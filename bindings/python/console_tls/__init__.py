@@ -608,28 +608,63 @@ class Config(_Handle):
 # --- entry points ----------------------------------------------------------
 
 
-def load_server_tls(certificate: StrOrPath, private_key: StrOrPath, passphrase: Union[str, bytes, None] = None) -> ServerTls:
+def _load_listener(arguments: list[tuple[str, Optional[bytes]]]) -> ServerTls:
+    """A listener from named arguments (ctls_server_tls_load_arguments: the
+    rules of the listener's environment variables); None values are left out."""
+    given = [(name.encode(), value) for name, value in arguments if value is not None]
+    names = (ctypes.c_char_p * len(given))(*[name for name, _ in given])
+    values = (ctypes.c_char_p * len(given))(*[value for _, value in given])
+    out = ctypes.c_void_p()
+    _call(_native.lib().ctls_server_tls_load_arguments, names, values, len(given), ctypes.byref(out))
+    return ServerTls(out.value)  # type: ignore[arg-type]
+
+
+def _client_auth(client_auth: Optional[str], trust_certificate: Optional[StrOrPath]) -> list[tuple[str, Optional[bytes]]]:
+    if client_auth is not None and not isinstance(client_auth, str):
+        raise TypeError(f"client_auth must be a str or None, not {type(client_auth).__name__}")
+    return [
+        ("client_auth", None if client_auth is None else _arg(client_auth, "client_auth")),
+        ("trust_certificate", None if trust_certificate is None else _arg(trust_certificate, "trust_certificate")),
+    ]
+
+
+def load_server_tls(
+    certificate: StrOrPath,
+    private_key: StrOrPath,
+    passphrase: Union[str, bytes, None] = None,
+    *,
+    client_auth: Optional[str] = None,
+    trust_certificate: Optional[StrOrPath] = None,
+) -> ServerTls:
     """Loads and checks a listener's identity.
 
     ``certificate`` and ``private_key`` take the forms the environment
     variables take: a path (``str`` or path-like; relative to the working
     directory), ``file:/abs/path``, or the PEM text itself. ``passphrase``
     (``str`` as UTF-8, or ``bytes``) decrypts an encrypted key.
+    ``client_auth`` (``"none"``, ``"want"``, ``"need"``) and
+    ``trust_certificate`` (the client CAs' PEM bundle) are
+    ``SERVER_SSL_CLIENT_AUTH`` and ``SERVER_SSL_TRUST_CERTIFICATE``: see
+    :meth:`ServerTls.ssl_context`.
     """
-    lib = _native.lib()
-    out = ctypes.c_void_p()
-    _call(
-        lib.ctls_server_tls_load,
-        _arg(certificate, "certificate"),
-        _arg(private_key, "private_key"),
-        _passphrase(passphrase),
-        ctypes.byref(out),
+    return _load_listener(
+        [
+            ("certificate", _arg(certificate, "certificate")),
+            ("private_key", _arg(private_key, "private_key")),
+            ("passphrase", _passphrase(passphrase)),
+        ]
+        + _client_auth(client_auth, trust_certificate)
     )
-    return ServerTls(out.value)  # type: ignore[arg-type]
 
 
 def load_key_store(
-    location: StrOrPath, password: Union[str, bytes, None] = None, alias: Optional[str] = None
+    location: StrOrPath,
+    password: Union[str, bytes, None] = None,
+    alias: Optional[str] = None,
+    *,
+    key_store_type: Optional[str] = None,
+    client_auth: Optional[str] = None,
+    trust_certificate: Optional[StrOrPath] = None,
 ) -> ServerTls:
     """Loads and checks a listener's identity from a PKCS#12 key store
     (``.p12``/``.pfx``), as ``SERVER_SSL_KEY_STORE`` does.
@@ -637,21 +672,23 @@ def load_key_store(
     ``location`` is a path (``str`` or path-like; relative to the working
     directory) or ``file:`` URL. ``password`` opens the store; ``None`` (or
     empty) tries the empty password, as Java and OpenSSL do. ``alias`` chooses
-    the key entry (any case); ``None`` takes the only one. The result is the
-    ``ServerTls`` the PEM certificate and key in the store would give.
+    the key entry (any case); ``None`` takes the only one. ``key_store_type``
+    is ``"PKCS12"`` (any case) or None. The result is the ``ServerTls`` the
+    PEM certificate and key in the store would give. ``client_auth`` and
+    ``trust_certificate`` as for :func:`load_server_tls`.
     """
-    if alias is not None and not isinstance(alias, str):
-        raise TypeError(f"alias must be a str or None, not {type(alias).__name__}")
-    lib = _native.lib()
-    out = ctypes.c_void_p()
-    _call(
-        lib.ctls_server_tls_load_key_store,
-        _arg(location, "location"),
-        _passphrase(password),
-        None if alias is None else _arg(alias, "alias"),
-        ctypes.byref(out),
+    for name, value in (("alias", alias), ("key_store_type", key_store_type)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} must be a str or None, not {type(value).__name__}")
+    return _load_listener(
+        [
+            ("key_store", _arg(location, "location")),
+            ("password", _passphrase(password)),
+            ("alias", None if alias is None else _arg(alias, "alias")),
+            ("key_store_type", None if key_store_type is None else _arg(key_store_type, "key_store_type")),
+        ]
+        + _client_auth(client_auth, trust_certificate)
     )
-    return ServerTls(out.value)  # type: ignore[arg-type]
 
 
 def load_trust(path: StrOrPath, *, strict: bool = True, system: bool = False) -> Trust:

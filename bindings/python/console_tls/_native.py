@@ -99,8 +99,7 @@ _PROTOTYPES = {
     "ctls_certificate_san_len": (c_size_t, [c_void_p]),
     "ctls_certificate_san": (c_char_p, [c_void_p, c_size_t]),
     # server identities
-    "ctls_server_tls_load": (c_int, [c_char_p, c_char_p, c_char_p, _OUT, _OUT]),
-    "ctls_server_tls_load_key_store": (c_int, [c_char_p, c_char_p, c_char_p, _OUT, _OUT]),
+    "ctls_server_tls_load_arguments": (c_int, [POINTER(c_char_p), POINTER(c_char_p), c_size_t, _OUT, _OUT]),
     "ctls_server_tls_chain_len": (c_size_t, [c_void_p]),
     "ctls_server_tls_certificate": (c_void_p, [c_void_p, c_size_t]),
     "ctls_server_tls_key_der": (c_int, [c_void_p, _BYTES_OUT, POINTER(c_size_t)]),

@@ -158,3 +158,41 @@ def test_none_serves_without_asking(pki: Path, clients: Path) -> None:
         context = config.server.ssl_context()
     assert context.verify_mode == ssl.CERT_NONE
     assert _handshake(context, pki, clients, "alice") == (("anonymous", None), b"anonymous")
+
+
+def test_the_direct_loaders_take_client_authentication(pki: Path, clients: Path) -> None:
+    # load_server_tls / load_key_store pass their arguments by name through
+    # the same rules as the variables: client authentication included.
+    with console_tls.load_server_tls(
+        pki / "chain.pem", pki / "leaf.key", client_auth="need", trust_certificate=clients / "client-ca.pem"
+    ) as server:
+        assert server.client_auth == "need"
+        context = server.ssl_context()
+    assert _handshake(context, pki, clients, "alice") == (("verified", "alice"), b"verified")
+    seen, read = _handshake(context, pki, clients, "mallory")
+    assert seen[0] == "refused" and read is None
+
+    with pytest.raises(console_tls.ConsoleTlsError) as missing:
+        console_tls.load_server_tls(pki / "chain.pem", pki / "leaf.key", client_auth="want")
+    assert missing.value.code == "ERR_CONFIG_MISSING"
+    assert missing.value.env_var == "trust_certificate"
+    with pytest.raises(console_tls.ConsoleTlsError) as invalid:
+        console_tls.load_server_tls(
+            pki / "chain.pem", pki / "leaf.key", client_auth="always", trust_certificate=clients / "client-ca.pem"
+        )
+    assert invalid.value.code == "ERR_CONFIG_INVALID"
+    assert invalid.value.env_var == "client_auth"
+    with pytest.raises(TypeError):
+        console_tls.load_server_tls(pki / "chain.pem", pki / "leaf.key", client_auth=2)  # type: ignore[arg-type]
+
+    stores = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "keystore"
+    with console_tls.load_key_store(
+        stores / "rsa.p12", "fixture-secret-7Qx", key_store_type="pkcs12",
+        client_auth="want", trust_certificate=clients / "client-ca.pem",
+    ) as server:
+        assert server.client_auth == "want"
+        assert server.key_type == "RSA 2048-bit"
+    with pytest.raises(console_tls.ConsoleTlsError) as jks:
+        console_tls.load_key_store(stores / "rsa.p12", "fixture-secret-7Qx", key_store_type="JKS")
+    assert jks.value.code == "ERR_KEY_UNSUPPORTED"
+    assert jks.value.env_var == "key_store_type"

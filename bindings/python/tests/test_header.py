@@ -124,6 +124,8 @@ NOT_BOUND = {
     "ctls_config_from_env": "load_from_env passes the environment itself (ctls_config_from_vars_with_options)",
     "ctls_config_from_env_with_options": "the same",
     "ctls_config_from_vars": "ctls_config_from_vars_with_options with options 0",
+    "ctls_server_tls_load": "load_server_tls passes its arguments by name (ctls_server_tls_load_arguments)",
+    "ctls_server_tls_load_key_store": "load_key_store: the same",
     "ctls_server_tls_cert_der": "certificates are read through ctls_server_tls_certificate + ctls_certificate_der",
     "ctls_trust_load": "ctls_trust_load_with_options with options 0",
     "ctls_watcher_from_env": "Watcher passes the environment itself (ctls_watcher_new_with_options)",
