@@ -22,7 +22,7 @@ use crate::provider;
 use crate::settings::{
     IdentitySource, ListenerArguments, ListenerSettings, ListenerVars, Passphrase,
 };
-use crate::warning::Warning;
+use crate::warning::{Warning, WarningCode};
 
 /// A loaded, checked listener identity.
 #[derive(Clone)]
@@ -140,6 +140,21 @@ impl ServerTls {
                 options,
             ),
         }?;
+        for name in &settings.ignored {
+            let source = match settings.identity {
+                IdentitySource::Pem { .. } => "the certificate and private key",
+                IdentitySource::KeyStore { .. } => "the key store",
+            };
+            tls.warnings.push(
+                Warning::new(
+                    WarningCode::SettingUnused,
+                    format!(
+                        "set but ignored: the listener's identity comes from {source}; unset it"
+                    ),
+                )
+                .with_env_var(name),
+            );
+        }
         // After the identity: its errors come first, as the variables read.
         tls.client_auth = ClientAuthPolicy::load(
             &settings.client_auth,

@@ -207,6 +207,10 @@ pub struct ListenerSettings {
     pub names: ListenerVars,
     /// Whether clients must present certificates, and who issues them.
     pub client_auth: ClientAuthSettings,
+    /// Variables (or arguments) that are set but belong to the other
+    /// identity source (a passphrase beside a key store, a key store
+    /// password beside a PEM pair): loading warns that they are ignored.
+    pub ignored: Vec<&'static str>,
 }
 
 /// A listener's client certificate settings (mutual TLS).
@@ -236,6 +240,7 @@ impl ListenerSettings {
             },
             names: ListenerVars::ARGUMENTS,
             client_auth: ClientAuthSettings::default(),
+            ignored: Vec::new(),
         }
     }
 
@@ -254,6 +259,7 @@ impl ListenerSettings {
             },
             names: ListenerVars::ARGUMENTS,
             client_auth: ClientAuthSettings::default(),
+            ignored: Vec::new(),
         }
     }
 
@@ -372,20 +378,31 @@ struct ListenerReader<'a, L: Lookup> {
 impl<L: Lookup> ListenerReader<'_, L> {
     fn settings(&self) -> Result<ListenerSettings> {
         let names = self.names;
-        let identity = if self.values.value(names.key_store).is_some() {
-            self.key_store_identity()?
+        let (identity, others) = if self.values.value(names.key_store).is_some() {
+            (self.key_store_identity()?, vec![names.passphrase])
         } else {
-            IdentitySource::Pem {
+            let pem = IdentitySource::Pem {
                 certificate: self.location(names.certificate)?,
                 private_key: self.location(names.private_key)?,
                 passphrase: self.values.value(names.passphrase).map(Passphrase::new),
-            }
+            };
+            let key_store = vec![
+                names.key_store_password,
+                names.key_store_type,
+                names.key_alias,
+            ];
+            (pem, key_store)
         };
         let client_auth = self.client_auth()?;
+        let ignored = others
+            .into_iter()
+            .filter(|name| self.values.value(name).is_some())
+            .collect();
         Ok(ListenerSettings {
             identity,
             names,
             client_auth,
+            ignored,
         })
     }
 

@@ -541,3 +541,45 @@ fn damaged_stores_fail_with_a_code_never_a_panic() {
         }
     }
 }
+
+#[test]
+fn the_other_sources_variables_are_ignored_with_a_warning() {
+    let unused = |config: &Config| -> Vec<String> {
+        config
+            .warnings
+            .iter()
+            .filter(|w| w.code == console_tls::WarningCode::SettingUnused)
+            .map(|w| w.env_var.clone().unwrap_or_default())
+            .collect()
+    };
+    // A passphrase beside a key store decrypts nothing: said, not silently dropped.
+    let mut vars = server_vars("rsa.p12", Some(PASSWORD));
+    vars.push(("SERVER_SSL_PASSPHRASE", "correct horse".to_owned()));
+    let config = load_vars(&vars).expect("the store loads");
+    assert_eq!(unused(&config), ["SERVER_SSL_PASSPHRASE"]);
+    let warning = config
+        .warnings
+        .iter()
+        .find(|w| w.code == console_tls::WarningCode::SettingUnused);
+    let text = warning.unwrap().to_string();
+    assert!(text.contains("the key store"), "{text}");
+    assert!(!text.contains("correct horse"), "{text}");
+
+    // Key store settings beside a PEM pair.
+    let config = load_vars(&[
+        ("SERVER_SSL_ENABLED", "true".to_owned()),
+        ("SERVER_SSL_CERTIFICATE", path("rsa-chain.pem")),
+        ("SERVER_SSL_CERTIFICATE_PRIVATE_KEY", path("rsa-key.pem")),
+        ("SERVER_SSL_KEY_STORE_PASSWORD", PASSWORD.to_owned()),
+        ("SERVER_SSL_KEY_ALIAS", "console".to_owned()),
+    ])
+    .expect("the PEM pair loads");
+    assert_eq!(
+        unused(&config),
+        ["SERVER_SSL_KEY_STORE_PASSWORD", "SERVER_SSL_KEY_ALIAS"]
+    );
+
+    // Nothing of the kind: no such warning.
+    let config = load_vars(&server_vars("rsa.p12", Some(PASSWORD))).unwrap();
+    assert!(unused(&config).is_empty(), "{:?}", config.warnings);
+}
