@@ -191,6 +191,17 @@ impl Pki {
         Config::load(&self.settings("", vars), &Options::default())
             .map(|config| config.server.expect("enabled"))
     }
+
+    /// The listener in client-auth `mode`, trusting the CAs in `bundle` for
+    /// client certificates (written to `client-ca.pem`).
+    fn with_client_auth(&self, mode: &str, bundle: &str) -> ServerTls {
+        let ca = self.write("client-ca.pem", bundle);
+        self.load(&[
+            ("SERVER_SSL_CLIENT_AUTH", mode),
+            ("SERVER_SSL_TRUST_CERTIFICATE", &ca),
+        ])
+        .unwrap()
+    }
 }
 
 // ------------------------------------------------------------------ settings
@@ -395,13 +406,7 @@ fn the_client_ca_bundle_is_watched_when_client_auth_is_on() {
 
 /// A server in `mode` trusting `client_ca` for client certificates.
 fn server(pki: &Pki, mode: &str, client_ca: &Ca) -> (Server, ServerTls) {
-    let ca = pki.write("client-ca.pem", &client_ca.pem());
-    let tls = pki
-        .load(&[
-            ("SERVER_SSL_CLIENT_AUTH", mode),
-            ("SERVER_SSL_TRUST_CERTIFICATE", &ca),
-        ])
-        .unwrap();
+    let tls = pki.with_client_auth(mode, &client_ca.pem());
     (Server::start(tls.server_config()), tls)
 }
 
@@ -479,13 +484,7 @@ fn an_intermediate_in_the_bundle_and_a_client_chain_to_the_root() {
     let root = Ca::root("Client Root");
     let issuing = root.intermediate("Client Issuing CA");
     let bundle = format!("{}{}", root.pem(), issuing.pem());
-    let ca = pki.write("client-ca.pem", &bundle);
-    let tls = pki
-        .load(&[
-            ("SERVER_SSL_CLIENT_AUTH", "need"),
-            ("SERVER_SSL_TRUST_CERTIFICATE", &ca),
-        ])
-        .unwrap();
+    let tls = pki.with_client_auth("need", &bundle);
     assert_eq!(tls.client_auth().certificates().len(), 2);
     let server = Server::start(tls.server_config());
     let bob = issuing.client("bob");
@@ -503,13 +502,7 @@ fn a_self_signed_client_certificate_in_the_bundle_is_trusted_directly() {
     // found in its trust store (see the Node test for Node's verdict).
     let pki = Pki::new();
     let device = pki::self_signed_client("device-7");
-    let ca = pki.write("client-ca.pem", &device.pem());
-    let tls = pki
-        .load(&[
-            ("SERVER_SSL_CLIENT_AUTH", "need"),
-            ("SERVER_SSL_TRUST_CERTIFICATE", &ca),
-        ])
-        .unwrap();
+    let tls = pki.with_client_auth("need", &device.pem());
     let server = Server::start(tls.server_config());
     assert_eq!(
         request(server.port, &pki.server_ca, Some(&device)).as_deref(),
@@ -876,13 +869,7 @@ fn a_client_ca_outside_its_validity_period_anchors_nothing() {
         future_root.pem(),
     ]
     .concat();
-    let ca = pki.write("client-ca.pem", &bundle);
-    let tls = pki
-        .load(&[
-            ("SERVER_SSL_CLIENT_AUTH", "need"),
-            ("SERVER_SSL_TRUST_CERTIFICATE", &ca),
-        ])
-        .unwrap();
+    let tls = pki.with_client_auth("need", &bundle);
     assert_eq!(tls.client_auth().certificates().len(), 6);
     let server = Server::start(tls.server_config());
     for (name, issuer, accepted) in [
@@ -930,13 +917,7 @@ fn an_intermediate_alone_in_the_bundle_anchors_nothing_as_in_node() {
     let pki = Pki::new();
     let root = Ca::root("Client Root");
     let issuing = root.intermediate("Client Issuing CA");
-    let ca = pki.write("client-ca.pem", &issuing.pem());
-    let tls = pki
-        .load(&[
-            ("SERVER_SSL_CLIENT_AUTH", "need"),
-            ("SERVER_SSL_TRUST_CERTIFICATE", &ca),
-        ])
-        .unwrap();
+    let tls = pki.with_client_auth("need", &issuing.pem());
     let server = Server::start(tls.server_config());
     assert!(request(server.port, &pki.server_ca, Some(&issuing.client("bob"))).is_err());
     assert!(matches!(server.next(), Seen::Refused(e) if e.contains("UnknownIssuer")));

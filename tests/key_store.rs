@@ -6,12 +6,9 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
 use std::time::Duration;
 
-use common::{expect_code, fixture};
+use common::{expect_code, fixture, ping};
 use console_tls::reload::watched_files;
 use console_tls::settings::ListenerVars;
 use console_tls::{
@@ -423,46 +420,13 @@ fn the_password_never_appears() {
 #[test]
 fn rustls_serves_the_key_store_identity() {
     let tls = key_store("ec-legacy.p12", Some(PASSWORD), None).unwrap();
-    let server_config = tls.server_config();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let (mut socket, _) = listener.accept().unwrap();
-        socket
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let mut connection = rustls::ServerConnection::new(server_config).unwrap();
-        let mut stream = rustls::Stream::new(&mut connection, &mut socket);
-        let mut buf = [0u8; 4];
-        stream.read_exact(&mut buf).unwrap();
-        stream.write_all(b"pong").unwrap();
-        stream.flush().unwrap();
-    });
-
+    let server = ping::serve(tls.server_config(), 1);
     let root = std::fs::read(fixture("keystore", "root-cert.pem")).unwrap();
     let root = console_tls::certificate::parse_chain(&root).unwrap();
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(root[0].der().clone()).unwrap();
-    let config = rustls::ClientConfig::builder_with_provider(console_tls::provider::get())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = "localhost".try_into().unwrap();
-    let mut client = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
-    let mut socket = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut stream = rustls::Stream::new(&mut client, &mut socket);
-    stream.write_all(b"ping").unwrap();
-    let mut reply = [0u8; 4];
-    stream.read_exact(&mut reply).unwrap();
-    assert_eq!(&reply, b"pong");
-    let served = client.peer_certificates().unwrap();
+    let served = ping::ping(server.port, root[0].der().as_ref(), "localhost");
     assert_eq!(served.len(), 3, "leaf, intermediate and root are served");
     assert_eq!(served[0].as_ref(), tls.leaf().der().as_ref());
-    server.join().unwrap();
+    server.join();
 }
 
 #[test]

@@ -5,12 +5,12 @@
 mod common;
 
 use std::fs;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::path::Path;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
+use common::ping;
 use common::pki::{Ca, Issued};
 use common::secret_volume::SecretVolume;
 use console_tls::reload::{
@@ -127,25 +127,8 @@ fn in_place_overwrite_write_then_rename_and_touch() {
 }
 
 fn handshake_serial(port: u16, ca_der: &[u8]) -> Vec<u8> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(ca_der.to_vec().into()).unwrap();
-    let config = rustls::ClientConfig::builder_with_provider(console_tls::provider::get())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = "console.test".try_into().unwrap();
-    let mut client = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
-    let mut socket = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut stream = rustls::Stream::new(&mut client, &mut socket);
-    stream.write_all(b"ping").unwrap();
-    let mut reply = [0u8; 4];
-    stream.read_exact(&mut reply).unwrap();
-    let leaf = client.peer_certificates().unwrap()[0].clone();
-    let (_, cert) = x509_parser::parse_x509_certificate(&leaf).unwrap();
+    let served = ping::ping(port, ca_der, "console.test");
+    let (_, cert) = x509_parser::parse_x509_certificate(&served[0]).unwrap();
     cert.raw_serial().to_vec()
 }
 
@@ -162,20 +145,8 @@ fn a_live_server_follows_rotation() {
     ));
     let server_config = Arc::new(server_config_with(resolver.clone()));
 
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let accept = std::thread::spawn(move || {
-        for socket in listener.incoming().take(2) {
-            let mut socket = socket.unwrap();
-            let mut server = rustls::ServerConnection::new(server_config.clone()).unwrap();
-            let mut stream = rustls::Stream::new(&mut server, &mut socket);
-            let mut buf = [0u8; 4];
-            if stream.read_exact(&mut buf).is_ok() {
-                let _ = stream.write_all(b"pong");
-                let _ = stream.flush();
-            }
-        }
-    });
+    let server = ping::serve(server_config, 2);
+    let port = server.port;
     assert_eq!(handshake_serial(port, ca.der().as_ref()), [21]);
 
     let (sender, receiver) = mpsc::channel();
@@ -196,7 +167,7 @@ fn a_live_server_follows_rotation() {
     assert_eq!(event, Ok(()));
     assert_eq!(handshake_serial(port, ca.der().as_ref()), [22]);
     thread.stop();
-    accept.join().unwrap();
+    server.join();
 }
 
 /// Replaces `path` with new content under a new inode (write-then-rename).
