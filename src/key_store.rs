@@ -23,7 +23,7 @@
 //! cipher 0.5, and pre-releases of `cms` and `pkcs12`) beside the ones the
 //! PEM path uses.
 
-use der::asn1::AnyRef;
+use der::asn1::{AnyRef, OctetStringRef};
 use der::{Decode, Reader, SliceReader};
 use p12_keystore::error::Error as P12Error;
 use p12_keystore::{CertificateBag, Pkcs12Archive, PrivateKeyBag};
@@ -73,8 +73,9 @@ pub(crate) fn load(
             found: found.to_owned(),
         }));
     }
-    let has_mac = outline(bytes)?;
-    let Pkcs12Archive { keys, certs, .. } = open(bytes, password, has_mac, names)?;
+    let outline = outline(bytes)?;
+    outline.check_limits()?;
+    let Pkcs12Archive { keys, certs, .. } = open(bytes, password, outline.has_mac(), names)?;
     let (position, bag) = choose(&keys, &certs, alias, names)?;
     // The crate's copies of the keys are not wiped: take a wiped copy of the
     // one chosen and free them all before it is parsed.
@@ -121,8 +122,9 @@ pub fn entries(bytes: &[u8], password: Option<&Passphrase>) -> Result<Vec<EntryI
         }));
     }
     let names = crate::settings::Listener::Server.vars();
-    let has_mac = outline(bytes)?;
-    let archive = open(bytes, password, has_mac, &names)?;
+    let outline = outline(bytes)?;
+    outline.check_limits()?;
+    let archive = open(bytes, password, outline.has_mac(), &names)?;
     let mut entries = Vec::with_capacity(archive.keys.len());
     for (i, bag) in archive.keys.iter().enumerate() {
         let key_der = Zeroizing::new(bag.key.as_der().to_vec());
@@ -154,10 +156,43 @@ fn java_key_store(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Reads the outer PFX structure: its version, and whether it carries a
-/// MAC. With a MAC, a failure after the MAC checked is damage, not a wrong
-/// password; without one, a wrong password shows only as undecryptable bags.
-fn outline(bytes: &[u8]) -> Result<bool> {
+/// p12-keystore's limit on each key derivation (its `MAX_KDF_ITERATIONS`
+/// and `MAX_MAC_ITERATIONS`), which it reports only as "invalid
+/// parameters".
+const MAX_ITERATIONS: u64 = 1_000_000;
+
+/// What the outer PFX structure says before any password is tried.
+struct Outline {
+    /// The MAC's iteration count, when the store has a MAC. With a MAC, a
+    /// failure after the MAC checked is damage, not a wrong password;
+    /// without one, a wrong password shows only as undecryptable bags.
+    mac_iterations: Option<u64>,
+}
+
+impl Outline {
+    fn has_mac(&self) -> bool {
+        self.mac_iterations.is_some()
+    }
+
+    /// Refuses a MAC over the crate's limit by its count, before the crate
+    /// refuses it as "invalid parameters", whatever the password.
+    fn check_limits(&self) -> Result<()> {
+        match self.mac_iterations {
+            Some(iterations) if iterations > MAX_ITERATIONS => {
+                Err(Error::new(ErrorKind::KeyStoreScheme {
+                    found: format!(
+                        "a MAC of {iterations} iterations (console-tls derives at most {MAX_ITERATIONS} per key)"
+                    ),
+                }))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Reads the outer PFX structure: its version, and its MAC's iteration
+/// count (`MacData.iterations`, 1 when absent).
+fn outline(bytes: &[u8]) -> Result<Outline> {
     let invalid = |reason: &str| {
         let reason = if pem::contains_pem(bytes) {
             "it is a PEM file; give PEM files in the certificate and private key variables instead"
@@ -172,16 +207,26 @@ fn outline(bytes: &[u8]) -> Result<bool> {
         let outline = reader.sequence(|pfx| {
             let version = u8::decode(pfx)?;
             AnyRef::decode(pfx)?;
-            let has_mac = !pfx.is_finished();
-            if has_mac {
-                AnyRef::decode(pfx)?;
-            }
-            Ok((version, has_mac))
+            let mac_iterations = if pfx.is_finished() {
+                None
+            } else {
+                Some(pfx.sequence(|mac_data| {
+                    AnyRef::decode(mac_data)?; // DigestInfo
+                    OctetStringRef::decode(mac_data)?; // macSalt
+                    let iterations = if mac_data.is_finished() {
+                        1
+                    } else {
+                        u64::decode(mac_data)?
+                    };
+                    Ok(iterations)
+                })?)
+            };
+            Ok((version, mac_iterations))
         })?;
         reader.finish(outline)
     });
     match parsed {
-        Ok((3, has_mac)) => Ok(has_mac),
+        Ok((3, mac_iterations)) => Ok(Outline { mac_iterations }),
         Ok((version, _)) => Err(invalid(&format!(
             "PFX version {version}, where PKCS#12 has version 3"
         ))),
@@ -222,6 +267,13 @@ fn open(
         }),
         P12Error::UnsupportedMacAlgorithm => Error::new(ErrorKind::KeyStoreScheme {
             found: "a MAC algorithm console-tls does not read".to_owned(),
+        }),
+        // The crate's limits on a bag's key derivation (the MAC's is checked
+        // before, by its count).
+        P12Error::InvalidParameters => Error::new(ErrorKind::KeyStoreScheme {
+            found: format!(
+                "key-derivation parameters beyond console-tls's limits (more than {MAX_ITERATIONS} iterations or scrypt over 1 GiB) or without them"
+            ),
         }),
         // A verified MAC proves the password: what follows is damage.
         _ if has_mac => Error::new(ErrorKind::KeyStoreInvalid {

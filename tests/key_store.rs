@@ -255,6 +255,45 @@ fn types_other_than_pkcs12_are_unsupported_with_the_conversion() {
 }
 
 #[test]
+fn derivations_over_the_crates_limit_are_unsupported_with_the_count() {
+    // `openssl pkcs12 -export -iter 1000001` (Node opens it): the MAC's
+    // count is read before any password is tried, so every password gets
+    // the same answer, and it says the number.
+    for password in [Some(PASSWORD), Some("wrong-secret"), None] {
+        let error = expect_code(
+            load_vars(&server_vars("rsa-iterations-over-limit.p12", password)),
+            ErrorCode::KeyUnsupported,
+        );
+        assert_eq!(error.env_var(), Some("SERVER_SSL_KEY_STORE"), "{error}");
+        let message = error.to_string();
+        assert!(
+            message.contains("a MAC of 1000001 iterations")
+                && message.contains("at most 1000000")
+                && message.contains("openssl pkcs12 -export"),
+            "{message}"
+        );
+    }
+    // A 1-iteration MAC (`-nomaciter`): the password is checked first, then
+    // the bags' derivations are refused.
+    let error = expect_code(
+        key_store("rsa-bag-iterations-over-limit.p12", Some(PASSWORD), None),
+        ErrorCode::KeyUnsupported,
+    );
+    assert!(
+        error.to_string().contains("more than 1000000 iterations"),
+        "{error}"
+    );
+    expect_code(
+        key_store(
+            "rsa-bag-iterations-over-limit.p12",
+            Some("wrong-secret"),
+            None,
+        ),
+        ErrorCode::PassphraseWrong,
+    );
+}
+
+#[test]
 fn a_key_store_and_a_pem_pair_together_are_invalid() {
     for other in [
         "SERVER_SSL_CERTIFICATE",
