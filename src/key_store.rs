@@ -10,7 +10,11 @@
 //! the PKCS#12 PBES1 schemes with 3DES and RC2 (`openssl pkcs12 -legacy`,
 //! OpenSSL 1.1, Java 8, Windows), and HMAC-SHA-1/SHA-2 MACs. Its archive
 //! API hands over every bag with its friendlyName and localKeyId, so the
-//! choice of the key entry and the order of the chain stay here. The
+//! choice of the key entry and the order of the chain stay here. PBES2
+//! with 3DES is read because Cargo.toml enables its pkcs5's `3des`. Its
+//! limits (1 000 000 iterations per derivation, scrypt up to 1 GiB) and the
+//! schemes it lacks (Camellia, ARIA, MD5 MACs) are reported as
+//! `ERR_KEY_UNSUPPORTED` saying which, the MAC's before any password. The
 //! alternatives were RustCrypto's `pkcs12` (types and the key derivation
 //! only, no decryption of bags) and `p12` (unmaintained since 2021,
 //! PBES1 only, so no OpenSSL 3 file).
@@ -23,7 +27,7 @@
 //! cipher 0.5, and pre-releases of `cms` and `pkcs12`) beside the ones the
 //! PEM path uses.
 
-use der::asn1::{AnyRef, OctetStringRef};
+use der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef};
 use der::{Decode, Reader, SliceReader};
 use p12_keystore::error::Error as P12Error;
 use p12_keystore::{CertificateBag, Pkcs12Archive, PrivateKeyBag};
@@ -74,7 +78,7 @@ pub(crate) fn load(
         }));
     }
     let outline = outline(bytes)?;
-    outline.check_limits()?;
+    outline.check_mac()?;
     let Pkcs12Archive { keys, certs, .. } = open(bytes, password, outline.has_mac(), names)?;
     let (position, bag) = choose(&keys, &certs, alias, names)?;
     // The crate's copies of the keys are not wiped: take a wiped copy of the
@@ -123,7 +127,7 @@ pub fn entries(bytes: &[u8], password: Option<&Passphrase>) -> Result<Vec<EntryI
     }
     let names = crate::settings::Listener::Server.vars();
     let outline = outline(bytes)?;
-    outline.check_limits()?;
+    outline.check_mac()?;
     let archive = open(bytes, password, outline.has_mac(), &names)?;
     let mut entries = Vec::with_capacity(archive.keys.len());
     for (i, bag) in archive.keys.iter().enumerate() {
@@ -163,35 +167,60 @@ const MAX_ITERATIONS: u64 = 1_000_000;
 
 /// What the outer PFX structure says before any password is tried.
 struct Outline {
-    /// The MAC's iteration count, when the store has a MAC. With a MAC, a
-    /// failure after the MAC checked is damage, not a wrong password;
-    /// without one, a wrong password shows only as undecryptable bags.
-    mac_iterations: Option<u64>,
+    /// The store's MAC, if any. With a MAC, a failure after the MAC checked
+    /// is damage, not a wrong password; without one, a wrong password shows
+    /// only as undecryptable bags.
+    mac: Option<MacOutline>,
 }
+
+/// `MacData`: its digest algorithm and iteration count (1 when absent).
+struct MacOutline {
+    digest: ObjectIdentifier,
+    iterations: u64,
+}
+
+/// The MAC digests p12-keystore verifies (its `verify_mac`).
+const MAC_DIGESTS: [ObjectIdentifier; 7] = [
+    ObjectIdentifier::new_unwrap("1.3.14.3.2.26"), // SHA-1
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.4"), // SHA-224
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1"), // SHA-256
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2"), // SHA-384
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3"), // SHA-512
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.5"), // SHA-512/224
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.6"), // SHA-512/256
+];
 
 impl Outline {
     fn has_mac(&self) -> bool {
-        self.mac_iterations.is_some()
+        self.mac.is_some()
     }
 
-    /// Refuses a MAC over the crate's limit by its count, before the crate
-    /// refuses it as "invalid parameters", whatever the password.
-    fn check_limits(&self) -> Result<()> {
-        match self.mac_iterations {
-            Some(iterations) if iterations > MAX_ITERATIONS => {
-                Err(Error::new(ErrorKind::KeyStoreScheme {
-                    found: format!(
-                        "a MAC of {iterations} iterations (console-tls derives at most {MAX_ITERATIONS} per key)"
-                    ),
-                }))
-            }
-            _ => Ok(()),
+    /// Refuses a MAC the crate cannot verify, saying what it is, before the
+    /// crate refuses it as "unsupported encryption scheme" or "invalid
+    /// parameters", whatever the password.
+    fn check_mac(&self) -> Result<()> {
+        let Some(mac) = &self.mac else { return Ok(()) };
+        let unsupported = |found: String| Err(Error::new(ErrorKind::KeyStoreScheme { found }));
+        if !MAC_DIGESTS.contains(&mac.digest) {
+            return unsupported(match mac.digest.to_string().as_str() {
+                "1.2.840.113549.2.5" => "an MD5 MAC".to_owned(),
+                "1.2.840.113549.2.2" => "an MD2 MAC".to_owned(),
+                // RFC 9579, OpenSSL 3.4's -pbmac1_pbkdf2.
+                "1.2.840.113549.1.5.14" => "a PBMAC1 MAC".to_owned(),
+                oid => format!("a MAC with the digest {oid}"),
+            });
         }
+        if mac.iterations > MAX_ITERATIONS {
+            return unsupported(format!(
+                "a MAC of {} iterations (console-tls derives at most {MAX_ITERATIONS} per key)",
+                mac.iterations
+            ));
+        }
+        Ok(())
     }
 }
 
-/// Reads the outer PFX structure: its version, and its MAC's iteration
-/// count (`MacData.iterations`, 1 when absent).
+/// Reads the outer PFX structure: its version and its MAC.
 fn outline(bytes: &[u8]) -> Result<Outline> {
     let invalid = |reason: &str| {
         let reason = if pem::contains_pem(bytes) {
@@ -207,26 +236,36 @@ fn outline(bytes: &[u8]) -> Result<Outline> {
         let outline = reader.sequence(|pfx| {
             let version = u8::decode(pfx)?;
             AnyRef::decode(pfx)?;
-            let mac_iterations = if pfx.is_finished() {
+            let mac = if pfx.is_finished() {
                 None
             } else {
                 Some(pfx.sequence(|mac_data| {
-                    AnyRef::decode(mac_data)?; // DigestInfo
+                    let digest = mac_data.sequence(|digest_info| {
+                        let algorithm = digest_info.sequence(|algorithm| {
+                            let oid = ObjectIdentifier::decode(algorithm)?;
+                            while !algorithm.is_finished() {
+                                AnyRef::decode(algorithm)?;
+                            }
+                            Ok(oid)
+                        })?;
+                        OctetStringRef::decode(digest_info)?;
+                        Ok(algorithm)
+                    })?;
                     OctetStringRef::decode(mac_data)?; // macSalt
                     let iterations = if mac_data.is_finished() {
                         1
                     } else {
                         u64::decode(mac_data)?
                     };
-                    Ok(iterations)
+                    Ok(MacOutline { digest, iterations })
                 })?)
             };
-            Ok((version, mac_iterations))
+            Ok((version, mac))
         })?;
         reader.finish(outline)
     });
     match parsed {
-        Ok((3, mac_iterations)) => Ok(Outline { mac_iterations }),
+        Ok((3, mac)) => Ok(Outline { mac }),
         Ok((version, _)) => Err(invalid(&format!(
             "PFX version {version}, where PKCS#12 has version 3"
         ))),
@@ -268,6 +307,19 @@ fn open(
         P12Error::UnsupportedMacAlgorithm => Error::new(ErrorKind::KeyStoreScheme {
             found: "a MAC algorithm console-tls does not read".to_owned(),
         }),
+        // An encryption algorithm, PRF or key derivation it has no OID for
+        // (PBES2 with Camellia or ARIA, which OpenSSL writes on request).
+        P12Error::DerError(error) => match error.kind() {
+            der_for_key_stores::ErrorKind::OidUnknown { oid } => {
+                Error::new(ErrorKind::KeyStoreScheme {
+                    found: format!("an algorithm console-tls does not read (OID {oid}; e.g. Camellia or ARIA)"),
+                })
+            }
+            _ if has_mac => Error::new(ErrorKind::KeyStoreInvalid {
+                reason: error.to_string(),
+            }),
+            _ => refused(),
+        },
         // The crate's limits on a bag's key derivation (the MAC's is checked
         // before, by its count).
         P12Error::InvalidParameters => Error::new(ErrorKind::KeyStoreScheme {

@@ -97,6 +97,8 @@ fn every_store_loads_the_identity_of_its_pem_pair() {
         ("rsa-legacy.p12", Some(PASSWORD), None, &rsa),
         ("ec-legacy.p12", Some(PASSWORD), None, &ec),
         ("rsa-nomac.p12", Some(PASSWORD), None, &rsa),
+        // PBES2 with 3DES (-keypbe/-certpbe des-ede3-cbc).
+        ("rsa-pbes2-3des.p12", Some(PASSWORD), None, &rsa),
         // Exported with an empty password, or with no protection at all.
         ("rsa-empty-password.p12", None, None, &rsa),
         ("rsa-unencrypted.p12", None, None, &rsa),
@@ -291,6 +293,28 @@ fn derivations_over_the_crates_limit_are_unsupported_with_the_count() {
         ),
         ErrorCode::PassphraseWrong,
     );
+}
+
+#[test]
+fn schemes_console_tls_does_not_read_are_unsupported_not_damaged() {
+    // OpenSSL writes both on request and Node opens them; the password is
+    // right, so the answer is the scheme, with the re-export command.
+    for (store, says) in [
+        // PBES2 with Camellia: an OID p12-keystore does not know.
+        ("rsa-camellia.p12", "OID 1.2.392.200011.61.1.1.1.4"),
+        // An MD5 MAC.
+        ("rsa-md5-mac.p12", "protected with an MD5 MAC"),
+    ] {
+        let error = expect_code(
+            key_store(store, Some(PASSWORD), None),
+            ErrorCode::KeyUnsupported,
+        );
+        let message = error.to_string();
+        assert!(
+            message.contains(says) && message.contains("re-export it with openssl pkcs12 -export"),
+            "{store}: {message}"
+        );
+    }
 }
 
 #[test]
