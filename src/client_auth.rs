@@ -15,13 +15,12 @@
 //! `socket.authorized` (see the README's table of differences).
 
 use std::fmt;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::server::WebPkiClientVerifier;
-use rustls::{DigitallySignedStruct, DistinguishedName, RootCertStore, SignatureScheme};
+use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
 use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
 
 use crate::certificate::Certificate;
@@ -29,7 +28,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::options::Options;
 use crate::provider;
 use crate::settings::{ClientAuthSettings, ListenerVars};
-use crate::trust::loading;
+use crate::trust::{loading, to_rustls_error, Anchors, Purpose, Store};
 use crate::warning::{Warning, WarningCode};
 
 /// Whether a listener asks clients for a certificate.
@@ -185,7 +184,7 @@ impl ClientAuthPolicy {
         }
         warnings.extend(loaded.warnings.into_iter().map(|w| w.with_env_var(var)));
         let cas: Arc<[Certificate]> = Arc::from(loaded.extras);
-        let verifier = Arc::new(ClientVerifier::new(settings.mode, cas.clone(), anchors));
+        let verifier = Arc::new(ClientVerifier::new(settings.mode, &cas, anchors));
         Ok(ClientAuthPolicy {
             mode: settings.mode,
             cas,
@@ -214,39 +213,37 @@ impl ClientAuthPolicy {
     }
 }
 
-/// The client CAs as rustls verifies against them, with Node's (OpenSSL's)
-/// semantics rather than webpki's where they differ:
-/// - only a self-issued CA of the bundle anchors a chain; an intermediate
-///   completes chains without being trusted by itself (no partial chains:
-///   a bundle of only an intermediate verifies no client, as in Node 20);
-/// - a CA outside its validity period anchors nothing (webpki takes anchors
-///   as names and keys and never looks at their dates; OpenSSL refuses).
+/// The client CAs as rustls verifies against them: the verification policy
+/// of a server's chain (`trust::path`, OpenSSL's rules as Node applies
+/// them) with OpenSSL's purpose "SSL client", so that a rustls host and
+/// Node's `https.createServer(config.server)` give a client the same
+/// verdict (tests/fixtures/client-chains). As in Node:
+/// - only a self-signed CA of the bundle anchors a chain; another CA of it
+///   completes chains without being trusted by itself (no partial chains);
+/// - every certificate of the path, the anchor included, must be within
+///   its validity period;
+/// - CA flags, keyCertSign, pathLenConstraint (the anchor's too), name
+///   constraints, clientAuth in every extendedKeyUsage, the client
+///   certificate's keyUsage; a CA certificate may be a client certificate,
+///   and a self-signed certificate in the bundle is trusted by itself.
 ///
-/// webpki's client verifier (aws-lc-rs) runs over the self-issued CAs
-/// valid at the handshake, with the bundle's other CAs added to the
-/// intermediates the client sent (webpki checks their dates itself). It is
-/// rebuilt when an anchor enters or leaves its validity period.
-/// Which anchors were valid when the verifier was built, and the verifier
-/// (`None` when none was).
-type Built = (Vec<bool>, Option<Arc<dyn ClientCertVerifier>>);
-
+/// webpki's client verifier, used before, differs from Node on the anchors'
+/// dates and constraints, keyUsage and CA client certificates: it accepted
+/// chains Node refuses (a pathLenConstraint of the anchor broken, an
+/// intermediate without keyCertSign, a client certificate whose keyUsage
+/// lacks digitalSignature) and refused ones Node accepts.
 struct ClientVerifier {
     mode: ClientAuth,
-    cas: Arc<[Certificate]>,
-    /// The self-issued CAs: index into `cas`, and the anchor.
-    anchors: Vec<(usize, TrustAnchor<'static>)>,
-    /// The other CAs of the bundle.
-    intermediates: Vec<CertificateDer<'static>>,
+    store: Store,
     hints: Vec<DistinguishedName>,
     schemes: WebPkiSupportedAlgorithms,
-    current: RwLock<Built>,
 }
 
 impl fmt::Debug for ClientVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientVerifier")
             .field("mode", &self.mode)
-            .field("cas", &self.cas.len())
+            .field("cas", &self.store.extras.len())
             .finish_non_exhaustive()
     }
 }
@@ -254,7 +251,7 @@ impl fmt::Debug for ClientVerifier {
 impl ClientVerifier {
     fn new(
         mode: ClientAuth,
-        cas: Arc<[Certificate]>,
+        cas: &[Certificate],
         anchors: Vec<TrustAnchor<'static>>,
     ) -> ClientVerifier {
         // Every configured CA is named in the certificate request.
@@ -262,62 +259,18 @@ impl ClientVerifier {
             .iter()
             .map(|ca| DistinguishedName::from(ca.subject_raw_bytes().to_vec()))
             .collect();
-        let mut roots = Vec::new();
-        let mut intermediates = Vec::new();
-        for (index, (ca, anchor)) in cas.iter().zip(anchors).enumerate() {
-            if ca.is_issued_by(ca) {
-                roots.push((index, anchor));
-            } else {
-                intermediates.push(ca.der().clone());
-            }
-        }
+        // Each anchor was checked while loading: no warning comes back.
+        let (anchors, _) = Anchors::from_extras(cas, anchors.into_iter().map(Ok).collect());
         ClientVerifier {
             mode,
-            cas,
-            anchors: roots,
-            intermediates,
+            store: Store {
+                extras: cas.to_vec(),
+                anchors,
+                purpose: Purpose::Client,
+            },
             hints,
             schemes: provider::get().signature_verification_algorithms,
-            current: RwLock::new((Vec::new(), None)),
         }
-    }
-
-    fn valid_at(&self, now: i64) -> Vec<bool> {
-        self.anchors
-            .iter()
-            .map(|(index, _)| {
-                let ca = &self.cas[*index];
-                ca.not_before_unix() <= now && now <= ca.not_after_unix()
-            })
-            .collect()
-    }
-
-    /// webpki's verifier over the CAs valid at `now`.
-    fn verifier_at(&self, now: UnixTime) -> Option<Arc<dyn ClientCertVerifier>> {
-        let valid = self.valid_at(i64::try_from(now.as_secs()).unwrap_or(i64::MAX));
-        {
-            let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
-            if current.0 == valid {
-                return current.1.clone();
-            }
-        }
-        let mut roots = RootCertStore::empty();
-        roots.roots = self
-            .anchors
-            .iter()
-            .zip(&valid)
-            .filter(|(_, valid)| **valid)
-            .map(|((_, anchor), _)| anchor.clone())
-            .collect();
-        let builder = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider::get());
-        let builder = match self.mode {
-            ClientAuth::Want => builder.allow_unauthenticated(),
-            _ => builder,
-        };
-        // Fails only without anchors: then nothing can vouch for a client.
-        let verifier = builder.build().ok();
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = (valid, verifier.clone());
-        verifier
     }
 }
 
@@ -340,17 +293,17 @@ impl ClientCertVerifier for ClientVerifier {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> std::result::Result<ClientCertVerified, rustls::Error> {
-        match self.verifier_at(now) {
-            Some(verifier) => {
-                let mut chain = intermediates.to_vec();
-                chain.extend(self.intermediates.iter().cloned());
-                verifier.verify_client_cert(end_entity, &chain, now)
-            }
-            // Every client CA is expired or not yet valid.
-            None => Err(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::UnknownIssuer,
-            )),
-        }
+        let mut chain = Vec::with_capacity(intermediates.len() + 1);
+        chain.push(CertificateDer::from(end_entity.as_ref()));
+        chain.extend(
+            intermediates
+                .iter()
+                .map(|c| CertificateDer::from(c.as_ref())),
+        );
+        self.store
+            .verify_path(&chain, now)
+            .map(|_| ClientCertVerified::assertion())
+            .map_err(to_rustls_error)
     }
 
     // Signatures depend on the provider only.

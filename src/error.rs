@@ -165,6 +165,9 @@ pub enum ErrorKind {
     /// The chain does not lead to a trusted certificate; `self_signed`
     /// when the server certificate is self-signed (the advice differs).
     Untrusted { reason: String, self_signed: bool },
+    /// A client certificate's chain does not lead to a CA of the listener's
+    /// client CA bundle.
+    ClientUntrusted { reason: String },
     /// A path to a trusted certificate exists, but a CA's constraint
     /// forbids it (the server certificate itself is not the problem).
     ChainConstraint { constraint: ChainConstraint },
@@ -185,6 +188,8 @@ pub enum ErrorKind {
     },
     /// The server certificate's key is of a kind or size console-tls refuses.
     ServerKeyRefused { subject: String, key: String },
+    /// A client certificate's key is of a kind or size console-tls refuses.
+    ClientKeyRefused { subject: String, key: String },
     /// A CA's key is of a kind or size console-tls refuses, so what it
     /// signed is not checked.
     CaKeyRefused { subject: String, key: String },
@@ -205,6 +210,11 @@ pub enum ErrorKind {
     NotYetValid { subject: String, not_before: String },
     /// The server certificate's extendedKeyUsage lacks serverAuth.
     NotForServers { subject: String },
+    /// A client certificate's extendedKeyUsage lacks clientAuth.
+    NotForClients { subject: String },
+    /// The `peer` ("server" or "client") certificate has a keyUsage
+    /// without digitalSignature, so it cannot sign a TLS handshake.
+    KeyUsageRefused { subject: String, peer: &'static str },
     /// The server certificate carries a critical extension console-tls
     /// does not handle (OID `oid`).
     UnhandledCriticalExtension { subject: String, oid: String },
@@ -271,13 +281,18 @@ impl ErrorKind {
             PassphraseWrong { .. } => ErrorCode::PassphraseWrong,
             KeyMismatch { .. } => ErrorCode::KeyMismatch,
             ChainOrder { .. } => ErrorCode::ChainOrder,
-            Untrusted { .. } | ChainConstraint { .. } => ErrorCode::CertUntrusted,
+            Untrusted { .. } | ClientUntrusted { .. } | ChainConstraint { .. } => {
+                ErrorCode::CertUntrusted
+            }
             TrustedExpired { .. } => ErrorCode::CertExpired,
             TrustedNotYetValid { .. } => ErrorCode::CertNotYetValid,
             ServerKeyRefused { .. }
+            | ClientKeyRefused { .. }
             | CaKeyRefused { .. }
             | SignatureRefused { .. }
             | NotForServers { .. }
+            | NotForClients { .. }
+            | KeyUsageRefused { .. }
             | UnhandledCriticalExtension { .. } => ErrorCode::CertInvalid,
             WildcardPublicSuffix { .. } => ErrorCode::CertHostnameMismatch,
             HostnameMismatch { .. } => ErrorCode::CertHostnameMismatch,
@@ -316,6 +331,8 @@ pub enum ChainConstraint {
     PathLength { ca: String, limit: u32 },
     /// The CA's extendedKeyUsage lacks serverAuth.
     NotForServers { ca: String },
+    /// The CA's extendedKeyUsage lacks clientAuth (a client's chain).
+    NotForClients { ca: String },
     /// A certificate that issues another is not a CA (basicConstraints).
     NotACa { subject: String },
     /// A CA whose keyUsage lacks keyCertSign issues a certificate.
@@ -342,6 +359,10 @@ impl fmt::Display for ChainConstraint {
             ChainConstraint::NotForServers { ca } => write!(
                 f,
                 "the CA {ca} has an extendedKeyUsage without serverAuth, so it may not issue TLS server certificates; use a CA whose extendedKeyUsage includes serverAuth or that has none"
+            ),
+            ChainConstraint::NotForClients { ca } => write!(
+                f,
+                "the CA {ca} has an extendedKeyUsage without clientAuth, so it may not issue TLS client certificates; use a CA whose extendedKeyUsage includes clientAuth or that has none"
             ),
             ChainConstraint::NotACa { subject } => write!(
                 f,
@@ -595,6 +616,10 @@ impl fmt::Display for Error {
                 f,
                 "the certificate chain is not trusted: {reason}; if it is the certificate you expect, add it to NODE_EXTRA_CA_CERTS"
             ),
+            ClientUntrusted { reason } => write!(
+                f,
+                "the client certificate is not trusted: {reason}; the listener accepts clients whose chain ends at a root of its client CA bundle (SERVER_SSL_TRUST_CERTIFICATE)"
+            ),
             ChainConstraint { constraint } => {
                 write!(f, "the certificate chain is not trusted: {constraint}")
             }
@@ -609,6 +634,7 @@ impl fmt::Display for Error {
                 if *root { "root" } else { "intermediate CA" },
                 match source {
                     crate::trust::AnchorSource::System => "update the operating system's CA certificates (e.g. update-ca-certificates)",
+                    crate::trust::AnchorSource::ClientCa => "replace it in the client CA bundle (SERVER_SSL_TRUST_CERTIFICATE) with its renewed certificate",
                     _ => "replace it in NODE_EXTRA_CA_CERTS with its renewed certificate",
                 }
             ),
@@ -620,6 +646,10 @@ impl fmt::Display for Error {
             ServerKeyRefused { subject, key } => write!(
                 f,
                 "the server certificate {subject} has a key console-tls refuses ({key}); reissue it with an RSA key of at least 2048 bits, an ECDSA P-256/P-384/P-521 key or an Ed25519 key"
+            ),
+            ClientKeyRefused { subject, key } => write!(
+                f,
+                "the client certificate {subject} has a key console-tls refuses ({key}); reissue it with an RSA key of at least 2048 bits, an ECDSA P-256/P-384/P-521 key or an Ed25519 key"
             ),
             CaKeyRefused { subject, key } => write!(
                 f,
@@ -656,6 +686,14 @@ impl fmt::Display for Error {
             NotForServers { subject } => write!(
                 f,
                 "the server certificate {subject} is not for TLS servers: its extendedKeyUsage lacks serverAuth; reissue it with extendedKeyUsage = serverAuth"
+            ),
+            NotForClients { subject } => write!(
+                f,
+                "the client certificate {subject} is not for TLS clients: its extendedKeyUsage lacks clientAuth; reissue it with extendedKeyUsage = clientAuth"
+            ),
+            KeyUsageRefused { subject, peer } => write!(
+                f,
+                "the {peer} certificate {subject} has a keyUsage that does not allow it to sign a TLS handshake (it lacks digitalSignature); reissue it with keyUsage = digitalSignature"
             ),
             UnhandledCriticalExtension { subject, oid } => write!(
                 f,

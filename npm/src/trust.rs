@@ -92,12 +92,7 @@ impl TrustHandle {
         Ok(Verified {
             anchor_subject: verified.anchor_subject,
             trusted_directly: verified.trusted_directly,
-            anchor_source: match verified.anchor_source {
-                console_tls::trust::AnchorSource::Extra => "extra",
-                console_tls::trust::AnchorSource::Mozilla => "mozilla",
-                console_tls::trust::AnchorSource::System => "system",
-            }
-            .to_owned(),
+            anchor_source: verified.anchor_source.as_str().to_owned(),
             chain: verified.chain.iter().map(CertificateInfo::from).collect(),
         })
     }

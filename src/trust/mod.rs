@@ -40,7 +40,9 @@ use crate::options::Options;
 use crate::provider;
 use crate::settings::{Settings, NODE_EXTRA_CA_CERTS};
 use crate::warning::{Warning, WarningCode};
-use verification::{Store, TrustVerifier};
+pub(crate) use roots::Anchors;
+use verification::TrustVerifier;
+pub(crate) use verification::{Purpose, Store};
 
 /// The trusted certificates: Mozilla's roots, optionally the system's, and
 /// the extras. Cheap to clone and safe to share between threads.
@@ -165,14 +167,18 @@ impl Trust {
         options: &Options,
     ) -> Trust {
         let (anchors, anchor_warnings) =
-            roots::Anchors::build(&extras, extra_anchors, options.system_roots);
+            Anchors::build(&extras, extra_anchors, options.system_roots);
         warnings.extend(anchor_warnings);
         let warnings: Vec<Warning> = warnings
             .into_iter()
             .map(|w| w.with_env_var(env_var))
             .collect();
         Trust {
-            store: Arc::new(Store { extras, anchors }),
+            store: Arc::new(Store {
+                extras,
+                anchors,
+                purpose: Purpose::Server,
+            }),
             warnings: warnings.into(),
             config: Arc::new(OnceLock::new()),
         }

@@ -1,6 +1,6 @@
-//! Path building and validation of a TLS server's chain, with OpenSSL's
-//! semantics as Node 20 applies them (purpose "SSL server", no partial
-//! chains, trusted certificates first), on the signature algorithms of the
+//! Path building and validation of a TLS server's (or client's) chain, with
+//! OpenSSL's semantics as Node 20 applies them (purpose "SSL server" or "SSL
+//! client", no partial chains, trusted certificates first), on the signature algorithms of the
 //! crypto provider rustls uses.
 //!
 //! Why not webpki's path validation: it refuses a `CA:TRUE` server
@@ -20,7 +20,7 @@ use x509_parser::prelude::FromDer;
 
 use super::name_constraints;
 use super::roots::{describe_name, AnchorSource};
-use super::verification::Store;
+use super::verification::{Purpose, Store};
 use crate::certificate::Certificate;
 use crate::error::{ChainConstraint, Error, ErrorKind, Result};
 
@@ -95,12 +95,27 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// extendedKeyUsage: None when absent, else whether serverAuth is in it.
-    /// anyExtendedKeyUsage alone does not count: OpenSSL refuses it for a
-    /// TLS server (and so does Node).
-    fn server_auth(&self) -> Option<bool> {
+    /// extendedKeyUsage: None when absent, else whether it lists serverAuth
+    /// (clientAuth for a client). anyExtendedKeyUsage alone does not count:
+    /// OpenSSL refuses it for a TLS server or client (and so does Node).
+    fn extended_key_usage_allows(&self, purpose: Purpose) -> Option<bool> {
         match self.parsed.extended_key_usage() {
-            Ok(Some(eku)) => Some(eku.value.server_auth),
+            Ok(Some(eku)) => Some(match purpose {
+                Purpose::Server => eku.value.server_auth,
+                Purpose::Client => eku.value.client_auth,
+            }),
+            _ => None,
+        }
+    }
+
+    /// keyUsage: None when absent, else whether digitalSignature is in it,
+    /// which signing the handshake needs (RFC 8446 4.4.2.2; OpenSSL's
+    /// purpose check also lets keyAgreement or, for servers,
+    /// keyEncipherment alone pass, but such a certificate cannot sign a TLS
+    /// 1.3 or ECDHE handshake: Node's server cannot serve it).
+    fn key_usage_allows_signing(&self) -> Option<bool> {
+        match self.parsed.key_usage() {
+            Ok(Some(ku)) => Some(ku.value.digital_signature()),
             _ => None,
         }
     }
@@ -421,11 +436,12 @@ impl Node<'_> {
     }
 }
 
-/// Validates `path` at `now` as OpenSSL does for a TLS server: the chain's
-/// extensions (CA flags, keyCertSign, pathLenConstraint without self-issued
-/// certificates, serverAuth), name constraints, then the validity periods
-/// from the anchor down (a trusted certificate outside its period is no
-/// anchor). The server certificate's key and its name are checked by the
+/// Validates `path` at `now` as OpenSSL does for a TLS server (or client,
+/// by the store's purpose): the chain's extensions (CA flags, keyCertSign,
+/// pathLenConstraint without self-issued certificates, serverAuth or
+/// clientAuth, the end entity's keyUsage), name constraints, then the
+/// validity periods from the anchor down (a trusted certificate outside its
+/// period is no anchor). The end entity's key and name are checked by the
 /// caller.
 pub(crate) fn validate(store: &Store, path: &Path<'_, '_>, now: i64) -> Result<()> {
     // Every full certificate of the path, server certificate first; the
@@ -455,10 +471,21 @@ pub(crate) fn validate(store: &Store, path: &Path<'_, '_>, now: i64) -> Result<(
         }));
     }
 
-    // The server certificate: serverAuth when it has an extendedKeyUsage.
-    if all[0].server_auth() == Some(false) {
-        return Err(Error::new(ErrorKind::NotForServers {
-            subject: all[0].subject().to_owned(),
+    // The end entity: serverAuth (clientAuth) when it has an
+    // extendedKeyUsage, a usable keyUsage when it has one.
+    let purpose = store.purpose;
+    let subject = || all[0].subject().to_owned();
+    if all[0].extended_key_usage_allows(purpose) == Some(false) {
+        let kind = match purpose {
+            Purpose::Server => ErrorKind::NotForServers { subject: subject() },
+            Purpose::Client => ErrorKind::NotForClients { subject: subject() },
+        };
+        return Err(Error::new(kind).with_block(1, None));
+    }
+    if all[0].key_usage_allows_signing() == Some(false) {
+        return Err(Error::new(ErrorKind::KeyUsageRefused {
+            subject: subject(),
+            peer: purpose.peer(),
         })
         .with_block(1, None));
     }
@@ -493,9 +520,11 @@ pub(crate) fn validate(store: &Store, path: &Path<'_, '_>, now: i64) -> Result<(
                 subject: node.subject().to_owned(),
             }));
         }
-        if node.server_auth() == Some(false) {
-            return Err(constraint(ChainConstraint::NotForServers {
-                ca: node.subject().to_owned(),
+        if node.extended_key_usage_allows(purpose) == Some(false) {
+            let ca = node.subject().to_owned();
+            return Err(constraint(match purpose {
+                Purpose::Server => ChainConstraint::NotForServers { ca },
+                Purpose::Client => ChainConstraint::NotForClients { ca },
             }));
         }
         if !node.self_issued() {
@@ -589,14 +618,14 @@ pub(crate) fn validate(store: &Store, path: &Path<'_, '_>, now: i64) -> Result<(
                         subject: info.subject.clone(),
                         not_after: info.not_after.clone(),
                         root,
-                        source: AnchorSource::Extra,
+                        source: store.extras_source(),
                     })
                 } else {
                     Error::new(ErrorKind::TrustedNotYetValid {
                         subject: info.subject.clone(),
                         not_before: info.not_before.clone(),
                         root,
-                        source: AnchorSource::Extra,
+                        source: store.extras_source(),
                     })
                 }
             }

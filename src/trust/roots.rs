@@ -20,15 +20,29 @@ pub enum AnchorSource {
     Mozilla,
     /// The operating system's store (`rustls-native-certs`).
     System,
+    /// A listener's client CA bundle (`SERVER_SSL_TRUST_CERTIFICATE`).
+    ClientCa,
 }
 
 impl AnchorSource {
+    /// Its name in JSON and in the Node API (`extra`, `mozilla`, `system`,
+    /// `clientCa`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnchorSource::Extra => "extra",
+            AnchorSource::Mozilla => "mozilla",
+            AnchorSource::System => "system",
+            AnchorSource::ClientCa => "clientCa",
+        }
+    }
+
     /// How people call it.
     pub fn describe(self) -> &'static str {
         match self {
             AnchorSource::Extra => "extra CA certificates",
             AnchorSource::Mozilla => "Mozilla's root store",
             AnchorSource::System => "the operating system's root store",
+            AnchorSource::ClientCa => "the listener's client CA bundle",
         }
     }
 }
@@ -67,6 +81,22 @@ impl Anchors {
         extra_anchors: Vec<Result<TrustAnchor<'static>, webpki::Error>>,
         system_roots: bool,
     ) -> (Anchors, Vec<Warning>) {
+        let (mut anchors, mut warnings) = Anchors::from_extras(extras, extra_anchors);
+        for anchor in webpki_roots::TLS_SERVER_ROOTS {
+            anchors.push(anchor.clone(), AnchorSource::Mozilla, None);
+        }
+        if system_roots {
+            warnings.extend(anchors.add_system_roots());
+        }
+        (anchors, warnings)
+    }
+
+    /// The extras' anchors alone: a listener's client CAs, where Mozilla's
+    /// and the system's roots have no say.
+    pub fn from_extras(
+        extras: &[Certificate],
+        extra_anchors: Vec<Result<TrustAnchor<'static>, webpki::Error>>,
+    ) -> (Anchors, Vec<Warning>) {
         let mut anchors = Anchors::default();
         let mut warnings = Vec::new();
         for (index, (cert, anchor)) in extras.iter().zip(extra_anchors).enumerate() {
@@ -81,18 +111,12 @@ impl Anchors {
                 )),
             }
         }
-        for anchor in webpki_roots::TLS_SERVER_ROOTS {
-            anchors.push(anchor.clone(), AnchorSource::Mozilla, None);
-        }
-        if system_roots {
-            warnings.extend(anchors.add_system_roots());
-        }
         (anchors, warnings)
     }
 
     fn push(&mut self, anchor: TrustAnchor<'static>, source: AnchorSource, extra: Option<usize>) {
         match source {
-            AnchorSource::Extra => self.extra += 1,
+            AnchorSource::Extra | AnchorSource::ClientCa => self.extra += 1,
             AnchorSource::Mozilla => self.mozilla += 1,
             AnchorSource::System => self.system += 1,
         }

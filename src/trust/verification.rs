@@ -1,5 +1,6 @@
-//! Verifying a server's chain with the verdict of a real Node 20 (OpenSSL 3)
-//! handshake through our agent options: path building to the anchors (only
+//! Verifying a server's chain (and, with the purpose "SSL client", a
+//! listener's client certificates: `client_auth`) with the verdict of a
+//! real Node 20 (OpenSSL 3) handshake through our agent options: path building to the anchors (only
 //! self-signed trusted certificates anchor; no partial chains), OpenSSL's
 //! chain rules and validity periods of every certificate including the
 //! anchor (`path`), direct trust of a self-signed certificate whose exact
@@ -41,14 +42,53 @@ pub struct Verified {
     pub anchor_source: AnchorSource,
 }
 
-/// Everything verification needs; shared by `Trust` and its rustls verifier.
+/// Whose chain a store verifies: OpenSSL's purposes "SSL server" (a server
+/// Identity, through `Trust`) and "SSL client" (client certificates of a
+/// listener, through its client CAs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Server,
+    Client,
+}
+
+impl Purpose {
+    /// "server" or "client", for messages.
+    pub fn peer(self) -> &'static str {
+        match self {
+            Purpose::Server => "server",
+            Purpose::Client => "client",
+        }
+    }
+}
+
+/// Everything verification needs; shared by `Trust` and its rustls verifier,
+/// and by a listener's client certificate verifier.
 #[derive(Debug)]
 pub(crate) struct Store {
     pub extras: Vec<Certificate>,
     pub anchors: Anchors,
+    pub purpose: Purpose,
 }
 
 impl Store {
+    /// Where the extras come from, for messages.
+    pub fn extras_source(&self) -> AnchorSource {
+        match self.purpose {
+            Purpose::Server => AnchorSource::Extra,
+            Purpose::Client => AnchorSource::ClientCa,
+        }
+    }
+
+    fn untrusted(&self, reason: String, self_signed: bool) -> Error {
+        Error::new(match self.purpose {
+            Purpose::Server => ErrorKind::Untrusted {
+                reason,
+                self_signed,
+            },
+            Purpose::Client => ErrorKind::ClientUntrusted { reason },
+        })
+    }
+
     /// Verifies `chain` (server certificate first) for `name` at `now`.
     pub fn verify(
         &self,
@@ -70,10 +110,9 @@ impl Store {
         name: Option<&ServerName<'_>>,
         now: UnixTime,
     ) -> Result<Verified> {
+        let peer = self.purpose.peer();
         if chain.is_empty() {
-            return Err(Error::new(ErrorKind::InvalidCertificate {
-                reason: "the server presented no certificate".to_owned(),
-            }));
+            return Err(invalid(format!("the {peer} presented no certificate")));
         }
         let presented = chain
             .iter()
@@ -89,7 +128,7 @@ impl Store {
             .collect::<Result<Vec<_>>>()?;
         let (leaf, intermediates) = nodes
             .split_first()
-            .ok_or_else(|| invalid("the server presented no certificate".to_owned()))?;
+            .ok_or_else(|| invalid(format!("the {peer} presented no certificate")))?;
         let now_secs = now_secs(now);
         let self_signed = presented[0].is_issued_by(&presented[0]);
 
@@ -108,7 +147,7 @@ impl Store {
                     anchor_subject: self.extras[index].info().subject.clone(),
                     trusted_directly: true,
                     chain: vec![presented[0].info().clone()],
-                    anchor_source: AnchorSource::Extra,
+                    anchor_source: self.extras_source(),
                 });
             }
         }
@@ -157,9 +196,9 @@ impl Store {
             });
         }
         if search.exhausted {
-            return Err(untrusted(
+            return Err(self.untrusted(
                 format!(
-                    "the server sent {} certificates, with so many candidate issuers that no path was found within {} signature checks; the server should send only its certificate and the intermediates of its chain",
+                    "the {peer} sent {} certificates, with so many candidate issuers that no path was found within {} signature checks; the {peer} should send only its certificate and the intermediates of its chain",
                     presented.len(),
                     path::MAX_SIGNATURES
                 ),
@@ -170,7 +209,7 @@ impl Store {
             return Err(Error::new(ErrorKind::CaKeyRefused { subject, key }));
         }
         if let Some((node, signer)) = search.bad_signature {
-            return Err(untrusted(
+            return Err(self.untrusted(
                 format!(
                     "{} names {signer} as its issuer, but that CA's key did not sign it: it was issued by another CA of the same name",
                     node.cert.info().subject
@@ -178,17 +217,18 @@ impl Store {
                 self_signed,
             ));
         }
-        Err(untrusted(self.unknown_issuer(&presented), self_signed))
+        Err(self.untrusted(self.unknown_issuer(&presented), self_signed))
     }
 
-    /// The checks after the path: the server certificate's key, its name.
+    /// The checks after the path: the end entity's key, its name.
     fn finish(&self, leaf: &Node<'_>, name: Option<&ServerName<'_>>) -> Result<()> {
         if let Some(key) = path::refused_server_key(leaf.cert.spki()) {
-            return Err(Error::new(ErrorKind::ServerKeyRefused {
-                subject: leaf.cert.info().subject.clone(),
-                key,
-            })
-            .with_block(1, None));
+            let subject = leaf.cert.info().subject.clone();
+            let kind = match self.purpose {
+                Purpose::Server => ErrorKind::ServerKeyRefused { subject, key },
+                Purpose::Client => ErrorKind::ClientKeyRefused { subject, key },
+            };
+            return Err(Error::new(kind).with_block(1, None));
         }
         if let Some(name) = name {
             check_name(leaf.cert, name)?;
@@ -204,10 +244,10 @@ impl Store {
             .map(|n| n.cert.info().clone())
             .collect();
         let (anchor_subject, anchor_source) = match path.anchor {
-            PathAnchor::Extra(node) => (node.cert.info().subject.clone(), AnchorSource::Extra),
+            PathAnchor::Extra(node) => (node.cert.info().subject.clone(), self.extras_source()),
             PathAnchor::Itself(index) => (
                 self.extras[index].info().subject.clone(),
-                AnchorSource::Extra,
+                self.extras_source(),
             ),
             PathAnchor::Bare(index) => (
                 describe_name(self.anchors.anchors[index].subject.as_ref()),
@@ -266,16 +306,20 @@ impl Store {
                 None => break,
             }
         }
-        let trusted = format!(
-            "{} extra CA certificate(s), {} Mozilla root(s){}",
-            self.anchors.extra,
-            self.anchors.mozilla,
-            if self.anchors.system > 0 {
-                format!(", {} system root(s)", self.anchors.system)
-            } else {
-                String::new()
-            }
-        );
+        let peer = self.purpose.peer();
+        let trusted = match self.purpose {
+            Purpose::Client => format!("{} client CA certificate(s)", self.extras.len()),
+            Purpose::Server => format!(
+                "{} extra CA certificate(s), {} Mozilla root(s){}",
+                self.anchors.extra,
+                self.anchors.mozilla,
+                if self.anchors.system > 0 {
+                    format!(", {} system root(s)", self.anchors.system)
+                } else {
+                    String::new()
+                }
+            ),
+        };
         let top_is_extra = self.extras.iter().any(|c| c.der() == top.der());
         if top.is_issued_by(top) {
             if std::ptr::eq(top, leaf) {
@@ -287,7 +331,7 @@ impl Store {
                     ""
                 };
                 format!(
-                    "the server certificate {} is self-signed{kind} and is not among the trusted certificates ({trusted})",
+                    "the {peer} certificate {} is self-signed{kind} and is not among the trusted certificates ({trusted})",
                     leaf.info().subject
                 )
             } else {
@@ -304,7 +348,7 @@ impl Store {
             )
         } else {
             format!(
-                "{} is issued by {}, which is neither presented by the server nor among the trusted certificates ({trusted}); if it is an intermediate CA, the server must send it after its certificate",
+                "{} is issued by {}, which is neither presented by the {peer} nor among the trusted certificates ({trusted}); if it is an intermediate CA, the {peer} must send it after its certificate",
                 top.info().subject,
                 top.info().issuer
             )
@@ -428,13 +472,6 @@ pub(crate) fn unix_time(now: SystemTime) -> UnixTime {
 
 fn now_secs(now: UnixTime) -> i64 {
     i64::try_from(now.as_secs()).unwrap_or(i64::MAX)
-}
-
-fn untrusted(reason: String, self_signed: bool) -> Error {
-    Error::new(ErrorKind::Untrusted {
-        reason,
-        self_signed,
-    })
 }
 
 fn invalid(reason: String) -> Error {
