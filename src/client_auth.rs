@@ -28,7 +28,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::options::Options;
 use crate::provider;
 use crate::settings::{ClientAuthSettings, ListenerVars};
-use crate::trust::{loading, to_rustls_error, Anchors, Purpose, Store};
+use crate::trust::{loading, presented, to_rustls_error, Anchors, Purpose, Store};
 use crate::warning::{Warning, WarningCode};
 
 /// Whether a listener asks clients for a certificate.
@@ -293,15 +293,8 @@ impl ClientCertVerifier for ClientVerifier {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> std::result::Result<ClientCertVerified, rustls::Error> {
-        let mut chain = Vec::with_capacity(intermediates.len() + 1);
-        chain.push(CertificateDer::from(end_entity.as_ref()));
-        chain.extend(
-            intermediates
-                .iter()
-                .map(|c| CertificateDer::from(c.as_ref())),
-        );
         self.store
-            .verify_path(&chain, now)
+            .verify_path(&presented(end_entity, intermediates), now)
             .map(|_| ClientCertVerified::assertion())
             .map_err(to_rustls_error)
     }

@@ -42,7 +42,7 @@ use crate::settings::{Settings, NODE_EXTRA_CA_CERTS};
 use crate::warning::{Warning, WarningCode};
 pub(crate) use roots::Anchors;
 use verification::TrustVerifier;
-pub(crate) use verification::{Purpose, Store};
+pub(crate) use verification::{presented, Purpose, Store};
 
 /// The trusted certificates: Mozilla's roots, optionally the system's, and
 /// the extras. Cheap to clone and safe to share between threads.

@@ -497,15 +497,8 @@ impl ServerCertVerifier for TrustVerifier {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        let mut chain = Vec::with_capacity(intermediates.len() + 1);
-        chain.push(CertificateDer::from(end_entity.as_ref()));
-        chain.extend(
-            intermediates
-                .iter()
-                .map(|c| CertificateDer::from(c.as_ref())),
-        );
         self.store
-            .verify(&chain, server_name, now)
+            .verify(&presented(end_entity, intermediates), server_name, now)
             .map(|_| ServerCertVerified::assertion())
             .map_err(to_rustls_error)
     }
@@ -531,6 +524,17 @@ impl ServerCertVerifier for TrustVerifier {
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         algorithms().supported_schemes()
     }
+}
+
+/// What rustls hands a verifier, as one chain, end entity first.
+pub(crate) fn presented<'a>(
+    end_entity: &'a CertificateDer<'_>,
+    intermediates: &'a [CertificateDer<'_>],
+) -> Vec<CertificateDer<'a>> {
+    std::iter::once(end_entity)
+        .chain(intermediates)
+        .map(|c| CertificateDer::from(c.as_ref()))
+        .collect()
 }
 
 /// Keeps the contract's message (it says what to do) inside rustls's error.
