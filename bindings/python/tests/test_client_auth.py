@@ -196,3 +196,56 @@ def test_the_direct_loaders_take_client_authentication(pki: Path, clients: Path)
         console_tls.load_key_store(stores / "rsa.p12", "fixture-secret-7Qx", key_store_type="JKS")
     assert jks.value.code == "ERR_KEY_UNSUPPORTED"
     assert jks.value.env_var == "key_store_type"
+
+
+CORPUS = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "client-chains"
+
+
+def _python_expectation(case: dict, security_level: int) -> str:
+    """The verdict Python's ssl (OpenSSL, as Node) should give: the manifest's
+    Node verdict, except that a security level of 2 or more (Debian's and
+    Ubuntu's default) refuses an RSA-1024 client key as console-tls does."""
+    if case["name"] == "key-rsa1024" and security_level >= 2:
+        return "REFUSED"
+    return case.get("node", case["expect"])
+
+
+def test_the_client_certificate_corpus_through_ssl_context(pki: Path) -> None:
+    """tests/fixtures/client-chains through ServerTls.ssl_context() in need
+    mode, with a Python client presenting each case's chain: OpenSSL gives
+    Node's verdicts (npm/__test__/client-chains.test.js)."""
+    import json
+
+    cases = json.loads((CORPUS / "cases.json").read_text())
+    assert len(cases) >= 30
+    wrong = []
+    for case in cases:
+        directory = CORPUS / case["name"]
+        env = {
+            "SERVER_SSL_ENABLED": "true",
+            "SERVER_SSL_CERTIFICATE": str(pki / "chain.pem"),
+            "SERVER_SSL_CERTIFICATE_PRIVATE_KEY": str(pki / "leaf.key"),
+            "SERVER_SSL_CLIENT_AUTH": "need",
+            "SERVER_SSL_TRUST_CERTIFICATE": str(directory / "trust.pem"),
+        }
+        with console_tls.load_from_env(env) as config:
+            context = config.server.ssl_context()
+        port, thread, result = _serve_once(context)
+        client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        client_context.load_verify_locations(pki / "root.pem")
+        # The client presents weak material too, for the server to judge.
+        client_context.set_ciphers("DEFAULT:@SECLEVEL=0")
+        client_context.load_cert_chain(directory / "chain.pem", directory / "key.pem")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=20) as raw:
+                with client_context.wrap_socket(raw, server_hostname="localhost") as tls:
+                    tls.recv(64)
+        except (ssl.SSLError, OSError):
+            pass
+        thread.join(30)
+        assert not thread.is_alive()
+        verdict = "OK" if result["seen"][0] == "verified" else "REFUSED"
+        expected = _python_expectation(case, context.security_level)
+        if verdict != expected:
+            wrong.append(f"{case['name']}: Python {verdict} ({result['seen']}), expected {expected}")
+    assert wrong == []
