@@ -85,13 +85,13 @@ impl fmt::Display for ClientAuth {
     }
 }
 
-/// A listener's loaded client authentication: the mode, the CAs that issue
-/// client certificates, and the rustls verifier built from them.
+/// A listener's loaded client authentication: the mode, and the rustls
+/// verifier that holds the CAs that issue client certificates.
 #[derive(Clone)]
 pub struct ClientAuthPolicy {
     mode: ClientAuth,
-    cas: Arc<[Certificate]>,
-    verifier: Option<Arc<dyn ClientCertVerifier>>,
+    /// `None` for `none`.
+    verifier: Option<Arc<ClientVerifier>>,
 }
 
 impl fmt::Debug for ClientAuthPolicy {
@@ -101,7 +101,7 @@ impl fmt::Debug for ClientAuthPolicy {
             .field(
                 "cas",
                 &self
-                    .cas
+                    .certificates()
                     .iter()
                     .map(|c| &c.info().subject)
                     .collect::<Vec<_>>(),
@@ -121,7 +121,6 @@ impl ClientAuthPolicy {
     pub fn none() -> ClientAuthPolicy {
         ClientAuthPolicy {
             mode: ClientAuth::None,
-            cas: Arc::from(Vec::new()),
             verifier: None,
         }
     }
@@ -183,12 +182,10 @@ impl ClientAuthPolicy {
             }
         }
         warnings.extend(loaded.warnings.into_iter().map(|w| w.with_env_var(var)));
-        let cas: Arc<[Certificate]> = Arc::from(loaded.extras);
-        let verifier = Arc::new(ClientVerifier::new(settings.mode, &cas, anchors));
+        let verifier = ClientVerifier::new(settings.mode, loaded.extras, anchors);
         Ok(ClientAuthPolicy {
             mode: settings.mode,
-            cas,
-            verifier: Some(verifier),
+            verifier: Some(Arc::new(verifier)),
         })
     }
 
@@ -199,17 +196,21 @@ impl ClientAuthPolicy {
 
     /// The CAs that issue client certificates (empty for `none`).
     pub fn certificates(&self) -> &[Certificate] {
-        &self.cas
+        self.verifier
+            .as_ref()
+            .map_or(&[], |verifier| &verifier.store.extras)
     }
 
     /// The CAs as concatenated PEM (Node's `ca` option).
     pub fn ca_pem(&self) -> String {
-        self.cas.iter().map(Certificate::pem).collect()
+        self.certificates().iter().map(Certificate::pem).collect()
     }
 
     /// The rustls verifier of client certificates; `None` for `none`.
     pub fn verifier(&self) -> Option<Arc<dyn ClientCertVerifier>> {
-        self.verifier.clone()
+        self.verifier
+            .clone()
+            .map(|verifier| verifier as Arc<dyn ClientCertVerifier>)
     }
 }
 
@@ -251,7 +252,7 @@ impl fmt::Debug for ClientVerifier {
 impl ClientVerifier {
     fn new(
         mode: ClientAuth,
-        cas: &[Certificate],
+        cas: Vec<Certificate>,
         anchors: Vec<TrustAnchor<'static>>,
     ) -> ClientVerifier {
         // Every configured CA is named in the certificate request.
@@ -260,11 +261,11 @@ impl ClientVerifier {
             .map(|ca| DistinguishedName::from(ca.subject_raw_bytes().to_vec()))
             .collect();
         // Each anchor was checked while loading: no warning comes back.
-        let (anchors, _) = Anchors::from_extras(cas, anchors.into_iter().map(Ok).collect());
+        let (anchors, _) = Anchors::from_extras(&cas, anchors.into_iter().map(Ok).collect());
         ClientVerifier {
             mode,
             store: Store {
-                extras: cas.to_vec(),
+                extras: cas,
                 anchors,
                 purpose: Purpose::Client,
             },

@@ -72,14 +72,7 @@ pub(crate) fn load(
     alias: Option<&str>,
     names: &ListenerVars,
 ) -> Result<KeyEntry> {
-    if let Some(found) = java_key_store(bytes) {
-        return Err(Error::new(ErrorKind::KeyStoreType {
-            found: found.to_owned(),
-        }));
-    }
-    let outline = outline(bytes)?;
-    outline.check_mac()?;
-    let Pkcs12Archive { keys, certs, .. } = open(bytes, password, outline.has_mac(), names)?;
+    let Pkcs12Archive { keys, certs, .. } = open(bytes, password, names)?;
     let (position, bag) = choose(&keys, &certs, alias, names)?;
     // The crate's copies of the keys are not wiped: take a wiped copy of the
     // one chosen and free them all before it is parsed.
@@ -120,15 +113,7 @@ pub fn is_key_store(bytes: &[u8]) -> bool {
 /// empty password). Errors are those of a listener's key store, without the
 /// variable and file, which the caller knows.
 pub fn entries(bytes: &[u8], password: Option<&Passphrase>) -> Result<Vec<EntryInfo>> {
-    if let Some(found) = java_key_store(bytes) {
-        return Err(Error::new(ErrorKind::KeyStoreType {
-            found: found.to_owned(),
-        }));
-    }
-    let names = crate::settings::Listener::Server.vars();
-    let outline = outline(bytes)?;
-    outline.check_mac()?;
-    let archive = open(bytes, password, outline.has_mac(), &names)?;
+    let archive = open(bytes, password, &crate::settings::Listener::Server.vars())?;
     let mut entries = Vec::with_capacity(archive.keys.len());
     for (i, bag) in archive.keys.iter().enumerate() {
         let key_der = Zeroizing::new(bag.key.as_der().to_vec());
@@ -273,15 +258,23 @@ fn outline(bytes: &[u8]) -> Result<Outline> {
     }
 }
 
-/// Decodes and decrypts every bag. A store without a password given is
-/// opened with the empty one, as Java and OpenSSL do for stores exported
-/// with `-passout pass:`.
+/// Refuses Java's stores with the conversion command and a MAC the crate
+/// cannot verify, then decodes and decrypts every bag. A store without a
+/// password given is opened with the empty one, as Java and OpenSSL do for
+/// stores exported with `-passout pass:`.
 fn open(
     bytes: &[u8],
     password: Option<&Passphrase>,
-    has_mac: bool,
     names: &ListenerVars,
 ) -> Result<Pkcs12Archive> {
+    if let Some(found) = java_key_store(bytes) {
+        return Err(Error::new(ErrorKind::KeyStoreType {
+            found: found.to_owned(),
+        }));
+    }
+    let outline = outline(bytes)?;
+    outline.check_mac()?;
+    let has_mac = outline.has_mac();
     // PKCS#12 passwords are characters (BMPString), so they must be text.
     let text = match password {
         None => "",
